@@ -1,0 +1,74 @@
+/**
+ * Resident ID numbers (居民身份证号码, GB 11643-1999): the one key that identifies a person across
+ * regions (../shared/DOMAIN.md "Identity"). The number is sensitive personal information under the
+ * Personal Information Protection Law, so no error message here ever contains it.
+ */
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const CHECK_CHARACTERS = '10X98765432';
+
+/** Why a number was refused. The number itself is never part of the error. */
+export type InvalidIdNumberReason = 'EMPTY' | 'BAD_FORMAT' | 'BAD_CHECK_CHARACTER';
+
+export class InvalidIdNumberError extends Error {
+  readonly code = 'INVALID_ID_NUMBER';
+  constructor(readonly reason: InvalidIdNumberReason) {
+    super(
+      reason === 'BAD_CHECK_CHARACTER'
+        ? 'The ID number is not valid: its check character does not match (GB 11643-1999).'
+        : 'The ID number is not valid: expected 18 characters (17 digits and a digit or X) or the old 15-digit form.',
+    );
+    this.name = 'InvalidIdNumberError';
+  }
+}
+
+/** The check character of an 18-character number, from its first 17 digits. */
+export function checkCharacter(first17: string): string {
+  let total = 0;
+  for (let i = 0; i < 17; i++) total += (first17.charCodeAt(i) - 48) * WEIGHTS[i]!;
+  return CHECK_CHARACTERS[total % 11]!;
+}
+
+/** Full-width digits and x to ASCII, upper case, every kind of space removed. */
+function clean(raw: string): string {
+  return raw
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 48))
+    .replace(/[ｘＸ]/g, 'X')
+    .toUpperCase()
+    .replace(/[\s\u00a0\u3000\ufeff]/g, '');
+}
+
+/**
+ * The canonical 18-character form: typing noise removed (full-width digits, lowercase x, spaces),
+ * and the 15-digit form converted by inserting `19` before the two-digit year and computing the
+ * check character. Must agree with the SQL function gateway.normalise_id_number (a test compares
+ * them).
+ * @throws InvalidIdNumberError when the text is not a valid number.
+ */
+export function normaliseIdNumber(raw: string): string {
+  const cleaned = clean(raw);
+  if (cleaned === '') throw new InvalidIdNumberError('EMPTY');
+  let body: string;
+  if (/^[0-9]{15}$/.test(cleaned)) body = `${cleaned.slice(0, 6)}19${cleaned.slice(6)}`;
+  else if (/^[0-9]{17}[0-9X]$/.test(cleaned)) body = cleaned.slice(0, 17);
+  else throw new InvalidIdNumberError('BAD_FORMAT');
+  const check = checkCharacter(body);
+  if (cleaned.length === 18 && cleaned[17] !== check) throw new InvalidIdNumberError('BAD_CHECK_CHARACTER');
+  return body + check;
+}
+
+/** normaliseIdNumber, or null where the text is not a valid number (for reading portal rows). */
+export function tryNormaliseIdNumber(raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  try {
+    return normaliseIdNumber(raw);
+  } catch (error) {
+    if (error instanceof InvalidIdNumberError) return null;
+    throw error;
+  }
+}
+
+/** First 6 and last 4 characters shown, the rest masked: `652801********123X`. */
+export function maskIdNumber(normalised: string): string {
+  return `${normalised.slice(0, 6)}${'*'.repeat(normalised.length - 10)}${normalised.slice(-4)}`;
+}

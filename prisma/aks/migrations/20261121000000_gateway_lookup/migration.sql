@@ -1,0 +1,49 @@
+-- What we own in a portal database lives in the schema "gateway": the portal's software never
+-- reads it, and dropping it removes every trace of us.
+CREATE SCHEMA IF NOT EXISTS gateway;
+
+-- Resident ID number (GB 11643-1999) in its one canonical form, or NULL when the text is not a
+-- valid number. It must agree exactly with normaliseIdNumber in domain/idNumber.ts (a test
+-- compares the two). Records typed by hand carry full-width digits, a lowercase x and stray spaces
+-- (../shared/PORTALS.md, ../shared/DOMAIN.md "Identity"); older aks records hold the 15-digit form,
+-- which gains "19" before the two-digit year and a computed check character.
+-- IMMUTABLE so that an expression index can serve lookups by ID number.
+CREATE OR REPLACE FUNCTION gateway.normalise_id_number(raw text) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  cleaned text;
+  body    text;
+  weights constant int[] := ARRAY[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  total   int := 0;
+  check_char text;
+BEGIN
+  cleaned := upper(translate(raw, '０１２３４５６７８９ｘＸ', '0123456789XX'));
+  cleaned := regexp_replace(cleaned, '[[:space:]\u00a0\u3000\ufeff]', '', 'g');
+  IF cleaned ~ '^[0-9]{15}$' THEN
+    body := substr(cleaned, 1, 6) || '19' || substr(cleaned, 7, 9);
+  ELSIF cleaned ~ '^[0-9]{17}[0-9X]$' THEN
+    body := substr(cleaned, 1, 17);
+  ELSE
+    RETURN NULL;
+  END IF;
+  FOR i IN 1..17 LOOP
+    total := total + (ascii(substr(body, i, 1)) - 48) * weights[i];
+  END LOOP;
+  check_char := substr('10X98765432', total % 11 + 1, 1);
+  IF length(cleaned) = 18 AND substr(cleaned, 18, 1) <> check_char THEN
+    RETURN NULL;
+  END IF;
+  RETURN body || check_char;
+END
+$fn$;
+
+-- Lookups by person (the federation's entity resolution) and by applicant id.
+CREATE INDEX IF NOT EXISTS gateway_applicant_id_number ON applicant (gateway.normalise_id_number(id_card));
+CREATE INDEX IF NOT EXISTS gateway_apply_record_applicant ON apply_record (applicant_id);
+CREATE INDEX IF NOT EXISTS gateway_title_held_applicant ON title_held (applicant_id);
+CREATE INDEX IF NOT EXISTS gateway_assessment_applicant ON assessment (applicant_id);
+CREATE INDEX IF NOT EXISTS gateway_blacklist_applicant ON blacklist (applicant_id);
+-- The review year lives on the batch: page and count a year's applications through batch_code.
+CREATE INDEX IF NOT EXISTS gateway_batch_year ON batch (year, code);
+CREATE INDEX IF NOT EXISTS gateway_apply_record_batch_page ON apply_record (batch_code, id);
+CREATE INDEX IF NOT EXISTS gateway_apply_record_batch_stats ON apply_record (batch_code, series_code, specialty, level_code, track, state);

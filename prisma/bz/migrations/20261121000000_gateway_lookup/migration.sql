@@ -1,0 +1,48 @@
+-- What we own in a portal database lives in the schema "gateway": the portal's software never
+-- reads it, and dropping it removes every trace of us.
+CREATE SCHEMA IF NOT EXISTS gateway;
+
+-- Resident ID number (GB 11643-1999) in its one canonical form, or NULL when the text is not a
+-- valid number. It must agree exactly with normaliseIdNumber in domain/idNumber.ts (a test
+-- compares the two). Records typed by hand carry full-width digits, a lowercase x and stray spaces
+-- (../shared/PORTALS.md, ../shared/DOMAIN.md "Identity"); older aks records hold the 15-digit form,
+-- which gains "19" before the two-digit year and a computed check character.
+-- IMMUTABLE so that an expression index can serve lookups by ID number.
+CREATE OR REPLACE FUNCTION gateway.normalise_id_number(raw text) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+DECLARE
+  cleaned text;
+  body    text;
+  weights constant int[] := ARRAY[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  total   int := 0;
+  check_char text;
+BEGIN
+  cleaned := upper(translate(raw, '０１２３４５６７８９ｘＸ', '0123456789XX'));
+  cleaned := regexp_replace(cleaned, '[[:space:]\u00a0\u3000\ufeff]', '', 'g');
+  IF cleaned ~ '^[0-9]{15}$' THEN
+    body := substr(cleaned, 1, 6) || '19' || substr(cleaned, 7, 9);
+  ELSIF cleaned ~ '^[0-9]{17}[0-9X]$' THEN
+    body := substr(cleaned, 1, 17);
+  ELSE
+    RETURN NULL;
+  END IF;
+  FOR i IN 1..17 LOOP
+    total := total + (ascii(substr(body, i, 1)) - 48) * weights[i];
+  END LOOP;
+  check_char := substr('10X98765432', total % 11 + 1, 1);
+  IF length(cleaned) = 18 AND substr(cleaned, 18, 1) <> check_char THEN
+    RETURN NULL;
+  END IF;
+  RETURN body || check_char;
+END
+$fn$;
+
+-- Lookups by person (the federation's entity resolution) and by person id.
+CREATE INDEX IF NOT EXISTS gateway_ry_jbxx_id_number ON ry_jbxx (gateway.normalise_id_number(sfzh));
+CREATE INDEX IF NOT EXISTS gateway_sb_sqs_ryid ON sb_sqs (ryid);
+CREATE INDEX IF NOT EXISTS gateway_ry_rzzg_ryid ON ry_rzzg (ryid);
+CREATE INDEX IF NOT EXISTS gateway_ry_ndkh_ryid ON ry_ndkh (ryid);
+CREATE INDEX IF NOT EXISTS gateway_cx_sxjl_ryid ON cx_sxjl (ryid);
+-- Paging through a year's applications in key order, and per-year statistics from the index alone.
+CREATE INDEX IF NOT EXISTS gateway_sb_sqs_year_page ON sb_sqs (sbnd, sqsid);
+CREATE INDEX IF NOT EXISTS gateway_sb_sqs_year_stats ON sb_sqs (sbnd, xl, zy, sbjb, pslb, zt);

@@ -1,0 +1,93 @@
+/**
+ * What each regional subgraph must provide: its portal's rows, read through its own Prisma client
+ * and mapped to the shared types by its mapping module. The template (createRegionalSubgraph)
+ * turns any RegionalSource into a subgraph; a new prefecture implements this interface once.
+ *
+ * Contract for every batch method, as in graphql/dataloader: one call issues a fixed number of SQL
+ * statements however many keys it gets, and returns a Map with an entry (possibly empty) for
+ * every key it was given.
+ */
+import type {
+  ApplicationStatus,
+  ReviewKind,
+  TitleLevel,
+  TitleSeries,
+} from '../../domain/codes.js';
+import type {
+  Application,
+  Assessment,
+  IntegrityRecord,
+  PersonProfile,
+  Qualification,
+} from '../../domain/types.js';
+
+/** A person as one portal knows them. wlmq has one per declaration; bz and aks one per row. */
+export interface LocalPerson {
+  /** The portal's own key: bz `ryid`, aks `applicant.id`, wlmq `"declarationNo"`. */
+  localId: string;
+  profile: PersonProfile;
+  /** When the portal last changed this row (ISO-8601), used to pick the newest profile. */
+  updatedAt: string | null;
+}
+
+export interface ApplicationFilter {
+  year?: number | null;
+  series?: readonly TitleSeries[] | null;
+  specialty?: readonly string[] | null;
+  level?: readonly TitleLevel[] | null;
+  reviewKind?: readonly ReviewKind[] | null;
+  status?: readonly ApplicationStatus[] | null;
+}
+
+export interface PageRequest {
+  /** At most this many items; already capped by the caller. */
+  first: number;
+  /** The portal key of the last item of the previous page (decoded cursor), exclusive. */
+  after: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  hasNextPage: boolean;
+}
+
+export type StatisticsDimension = 'REGION' | 'SERIES' | 'SPECIALTY' | 'LEVEL' | 'REVIEW_KIND' | 'STATUS';
+
+/** A group of applications before suppression: dimensions not grouped by are null. */
+export interface StatisticsGroup {
+  series: TitleSeries | null;
+  specialty: string | null;
+  level: TitleLevel | null;
+  reviewKind: ReviewKind | null;
+  status: ApplicationStatus | null;
+  count: number;
+}
+
+export interface RegionalSource {
+  /**
+   * People whose ID number, normalised in SQL by gateway.normalise_id_number, is one of
+   * `idNumbers` (already normalised, 18 characters). Keyed by the normalised number.
+   */
+  findPeople(idNumbers: readonly string[]): Promise<Map<string, LocalPerson[]>>;
+  /** Applications of these local people, every year, in the portal's key order. Keyed by localId. */
+  applicationsOf(localIds: readonly string[]): Promise<Map<string, Application[]>>;
+  qualificationsOf(localIds: readonly string[]): Promise<Map<string, Qualification[]>>;
+  integrityRecordsOf(localIds: readonly string[]): Promise<Map<string, IntegrityRecord[]>>;
+  /** Empty for every key where the portal records no assessments (wlmq). */
+  assessmentsOf(localIds: readonly string[]): Promise<Map<string, Assessment[]>>;
+  /**
+   * One page of applications matching the filter, in the portal's key order, starting after
+   * `page.after`. Filtering on shared values happens in SQL: each shared value is turned back into
+   * the local values that map to it (UNKNOWN: every local value no mapping knows, and NULL).
+   */
+  listApplications(filter: ApplicationFilter, page: PageRequest): Promise<Page<Application>>;
+  countApplications(filter: ApplicationFilter): Promise<number>;
+  /**
+   * Counts by the given dimensions (REGION is constant within a region and is ignored here),
+   * computed by SQL GROUP BY on the local columns and then mapped; groups whose local values map
+   * to the same shared value are added together.
+   */
+  statistics(year: number | null, groupBy: readonly StatisticsDimension[]): Promise<StatisticsGroup[]>;
+  /** Resolves when the portal database answers `SELECT 1`; used by the readiness endpoint. */
+  ping(): Promise<void>;
+}
