@@ -38,7 +38,10 @@ export function countsTowardAnnualLimit(kind: ReviewKind, status: ApplicationSta
   return COUNTED_REVIEW_KINDS.has(kind) && status !== 'UNKNOWN' && !NOT_COUNTED_STATUSES.has(status);
 }
 
-/** True when kind or status is unknown, so the application can be neither counted nor cleared. */
+/**
+ * True when the application can be neither counted nor cleared: its kind is unknown, or it is a
+ * review whose status is unknown. (A 授予 with an unknown status still never counts.)
+ */
 export function isUndecidable(kind: ReviewKind, status: ApplicationStatus): boolean {
-  return kind === 'UNKNOWN' || status === 'UNKNOWN';
+  return kind === 'UNKNOWN' || (COUNTED_REVIEW_KINDS.has(kind) && status === 'UNKNOWN');
 }
