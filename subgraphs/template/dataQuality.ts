@@ -1,0 +1,42 @@
+/**
+ * Data-quality events: a portal value that no mapping knows. The row is kept with the shared field
+ * set to UNKNOWN (and the issue listed in its `dataQuality`), and the event is reported here so
+ * that operators see it (../shared/PORTALS.md: "Map it to an explicit unknown, report it, and never
+ * drop the row silently").
+ */
+import type { Logger } from '../../platform/logger.js';
+
+export interface DataQualityEvent {
+  region: string;
+  /** The portal table, e.g. `sb_sqs`. */
+  table: string;
+  /** The portal's own key of the row, never personal data. */
+  localId: string;
+  /** The shared field that could not be filled, e.g. `level`. */
+  field: string;
+  /** The local value (a code or label, never an ID number or a name), or null when empty. */
+  localValue: string | null;
+}
+
+export type DataQualityReporter = (event: DataQualityEvent) => void;
+
+/** Reports each distinct event once per reporter, as a structured warning. */
+export function loggingReporter(log: Logger): DataQualityReporter {
+  const seen = new Set<string>();
+  return (event) => {
+    const key = `${event.table}|${event.localId}|${event.field}|${event.localValue}`;
+    if (seen.has(key)) return;
+    if (seen.size > 10_000) seen.clear();
+    seen.add(key);
+    log.warn({ event: 'data_quality', ...event }, 'portal value not mapped to the shared schema');
+  };
+}
+
+/** Collects events in memory: for tests and for the demo-data checks. */
+export function collectingReporter(): DataQualityReporter & { events: DataQualityEvent[] } {
+  const events: DataQualityEvent[] = [];
+  const report = (event: DataQualityEvent) => {
+    events.push(event);
+  };
+  return Object.assign(report, { events });
+}
