@@ -1,0 +1,104 @@
+/**
+ * SqlClient over a node-postgres pool, for a portal or province database on a PostgreSQL server.
+ */
+import pg from 'pg';
+import type { SqlClient } from './sql.js';
+
+export interface PostgresClientOptions {
+  /** Most connections the pool opens. @default 5 */
+  max?: number;
+  /** How long to wait for a connection before a query fails, ms. @default 3000 */
+  connectionTimeoutMillis?: number;
+  /** How long an unused connection stays open, ms. @default 10000 */
+  idleTimeoutMillis?: number;
+}
+
+/** Short, so that a database that is down fails the query at once instead of hanging the request. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+function clientOver(connection: Queryable, nested: (work: (tx: SqlClient) => Promise<unknown>) => Promise<unknown>): SqlClient {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await connection.query(text, params as unknown[] | undefined);
+      return { rows: result.rows as Row[] };
+    },
+    async exec(script: string) {
+      // Without parameters node-postgres uses the simple protocol, which accepts several statements.
+      await connection.query(script);
+    },
+    transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+      return nested(work as (tx: SqlClient) => Promise<unknown>) as Promise<T>;
+    },
+    async close() {
+      // A transaction's client belongs to the pool; closing the pool is the owner's job.
+    },
+  };
+}
+
+let savepointCounter = 0;
+
+/** A client bound to one checked-out connection that is already inside a transaction. */
+function transactionClient(connection: pg.PoolClient): SqlClient {
+  const nested = async (work: (tx: SqlClient) => Promise<unknown>): Promise<unknown> => {
+    // A transaction inside a transaction becomes a savepoint, so the inner work can fail alone.
+    const savepoint = `sp_${++savepointCounter}`;
+    await connection.query(`SAVEPOINT ${savepoint}`);
+    try {
+      const result = await work(transactionClient(connection));
+      await connection.query(`RELEASE SAVEPOINT ${savepoint}`);
+      return result;
+    } catch (error) {
+      await connection.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      throw error;
+    }
+  };
+  return clientOver(connection, nested);
+}
+
+export function createPostgresClient(url: string, options: PostgresClientOptions = {}): SqlClient {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 5,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    idleTimeoutMillis: options.idleTimeoutMillis ?? DEFAULT_IDLE_TIMEOUT_MS,
+  });
+  // An idle connection the server ends (restart, terminated backend) emits 'error' on the pool;
+  // unhandled, that would crash the process. The pool drops the connection and opens a new one later.
+  pool.on('error', () => {});
+
+  return {
+    async query<Row>(text: string, params?: readonly unknown[]) {
+      const result = await pool.query(text, params as unknown[] | undefined);
+      return { rows: result.rows as Row[] };
+    },
+    async exec(script: string) {
+      await pool.query(script);
+    },
+    async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const connection = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await connection.query('BEGIN');
+        const result = await work(transactionClient(connection));
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await connection.query('ROLLBACK');
+        } catch (rollbackError) {
+          // The connection itself failed: give it back destroyed rather than reuse it.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        throw error;
+      } finally {
+        connection.release(broken);
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
