@@ -1,0 +1,47 @@
+/**
+ * The Prisma driver adapter for a region's database, PostgreSQL server or embedded PGlite:
+ * `new PrismaClient({ adapter: prismaAdapterFor(target) })`. Prisma 7 talks to the database only
+ * through such an adapter, so no query engine binary is needed at run time.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from './postgres.js';
+
+export type PrismaAdapterTarget =
+  | {
+      kind: 'postgres';
+      url: string;
+      /** Most connections the pool opens. @default 10 */
+      max?: number;
+      /** How long a query waits for a connection before it fails, ms. @default 3000 */
+      connectionTimeoutMillis?: number;
+      /** How long an unused connection stays open, ms. @default 10000 */
+      idleTimeoutMillis?: number;
+    }
+  | { kind: 'embedded'; db: PGlite };
+
+export type PrismaAdapter = PrismaPg | PrismaPGlite;
+
+export function prismaAdapterFor(target: PrismaAdapterTarget): PrismaAdapter {
+  switch (target.kind) {
+    case 'postgres':
+      return new PrismaPg(
+        {
+          connectionString: target.url,
+          max: target.max ?? 10,
+          // Without it pg waits for a connection forever: a database that is down would hang
+          // every request instead of failing it, and the gateway could not report the region down.
+          connectionTimeoutMillis: target.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+          idleTimeoutMillis: target.idleTimeoutMillis ?? DEFAULT_IDLE_TIMEOUT_MS,
+        },
+        {
+          // A connection the server ends while idle must not crash the process; the pool drops it.
+          onPoolError: () => {},
+          onConnectionError: () => {},
+        },
+      );
+    case 'embedded':
+      return new PrismaPGlite(target.db);
+  }
+}
