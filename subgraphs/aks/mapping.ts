@@ -1,0 +1,323 @@
+/**
+ * aks (阿克苏地区职称评审系统) rows to the shared types. Pure: no I/O.
+ *
+ * Every local value ../shared/PORTALS.md lists for aks is in a table below. A value outside the
+ * tables is kept: the shared field becomes UNKNOWN (or null where the shared field has no UNKNOWN,
+ * like ethnicityCode), the issue is listed in the object's `dataQuality`, and it is reported.
+ * A NULL becomes UNKNOWN and is reported only where the shared field cannot be null (an
+ * application's series, level, kind and status; a qualification's level; an assessment's result;
+ * a profile's gender); where it can be null, the portal's "not recorded" stays null.
+ */
+import {
+  TITLE_LEVELS,
+  type ApplicationStatus,
+  type AssessmentResult,
+  type DefenceStatus,
+  type EmployerKind,
+  type Gender,
+  type QualificationRoute,
+  type ReviewKind,
+  type TitleLevel,
+  type TitleSeries,
+} from '../../domain/codes.js';
+import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
+import { ethnicityFromCode, politicalStatusFromCode } from '../../domain/nationalCodes.js';
+import type {
+  Application,
+  Assessment,
+  DataQualityIssue,
+  IntegrityRecord,
+  PersonProfile,
+  Qualification,
+} from '../../domain/types.js';
+import type { Applicant, ApplyRecord, Batch, Blacklist, TitleHeld } from '../../generated/prisma/aks/client.js';
+import type { DataQualityReporter } from '../template/dataQuality.js';
+import { instantToBeijing, isoDate } from '../template/dates.js';
+
+export const REGION = 'aks';
+
+/** The portal tables, as data-quality events name them. */
+export const TABLES = {
+  applicant: 'applicant',
+  applyRecord: 'apply_record',
+  titleHeld: 'title_held',
+  assessment: 'assessment',
+  blacklist: 'blacklist',
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Lookup tables: local value → shared value.
+
+/** series_code. */
+export const SERIES: ReadonlyMap<string, TitleSeries> = new Map([
+  ['ENG', 'ENGINEERING'],
+  ['ECO', 'ECONOMICS'],
+  ['ACC', 'ACCOUNTING'],
+  ['AUD', 'AUDITING'],
+  ['STA', 'STATISTICS'],
+]);
+
+/** level_code: GB/T 12407 numeric codes, stored as smallint (domain/codes.ts TITLE_LEVELS). */
+export const LEVELS: ReadonlyMap<number, TitleLevel> = new Map(
+  Object.entries(TITLE_LEVELS).flatMap(([level, { code }]) =>
+    code === null ? [] : [[Number(code), level as TitleLevel] as const],
+  ),
+);
+
+/** track. */
+export const REVIEW_KINDS: ReadonlyMap<string, ReviewKind> = new Map([
+  ['general', 'REVIEW'],
+  ['private_special', 'PRIVATE_ENTERPRISE_REVIEW'],
+]);
+
+/** state. */
+export const STATUSES: ReadonlyMap<string, ApplicationStatus> = new Map([
+  ['draft', 'DRAFT'],
+  ['submitted', 'AWAITING_UNIT_AUDIT'],
+  ['unit_returned', 'RETURNED_BY_UNIT'],
+  ['committee_audit', 'AWAITING_COMMITTEE_AUDIT'],
+  ['committee_returned', 'RETURNED_BY_COMMITTEE'],
+  ['accepted', 'ACCEPTED'],
+  ['paid', 'PAID'],
+  ['passed', 'PASSED'],
+  ['failed', 'FAILED'],
+  ['withdrawn', 'WITHDRAWN'],
+  // Not submitted to the committee's first audit by the deadline: seeds/001_e520eb7aacfeab82.txt
+  // 二(一) and 四(三) ("逾期未补正的，视为放弃申报").
+  ['abandoned', 'ABANDONED'],
+  ['rejected', 'REJECTED'],
+]);
+
+/** title_held.route. */
+export const ROUTES: ReadonlyMap<string, QualificationRoute> = new Map([
+  ['review', 'REVIEW'],
+  ['determination', 'INITIAL_DETERMINATION'],
+  ['conferral', 'CONFERRAL'],
+  ['exam', 'EXAM'],
+  ['skill_bridge', 'SKILL_BRIDGE'],
+]);
+
+/** assessment.result. */
+export const ASSESSMENT_RESULTS: ReadonlyMap<number, AssessmentResult> = new Map([
+  [1, 'EXCELLENT'],
+  [2, 'PASS'],
+  [3, 'BASIC_PASS'],
+  [4, 'FAIL'],
+]);
+
+/** applicant.employer_kind. */
+export const EMPLOYER_KINDS: ReadonlyMap<number, EmployerKind> = new Map([
+  [1, 'STATE_OWNED_ENTERPRISE'],
+  [2, 'PRIVATE_ENTERPRISE'],
+  [3, 'PUBLIC_INSTITUTION'],
+  [4, 'GOVERNMENT_ORGAN'],
+  [9, 'OTHER'],
+]);
+
+/** applicant.gender_code, GB/T 2261.1. */
+export const GENDERS: ReadonlyMap<number, Gender> = new Map([
+  [0, 'NOT_KNOWN'],
+  [1, 'MALE'],
+  [2, 'FEMALE'],
+  [9, 'NOT_STATED'],
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Plain lookups, without reporting: for statistics groups, which have no row to report.
+
+export const seriesOf = (code: string | null): TitleSeries => (code === null ? undefined : SERIES.get(code)) ?? 'UNKNOWN';
+export const levelOf = (code: number | null): TitleLevel => (code === null ? undefined : LEVELS.get(code)) ?? 'UNKNOWN';
+export const reviewKindOf = (track: string | null): ReviewKind =>
+  (track === null ? undefined : REVIEW_KINDS.get(track)) ?? 'UNKNOWN';
+export const statusOf = (state: string | null): ApplicationStatus =>
+  (state === null ? undefined : STATUSES.get(state)) ?? 'UNKNOWN';
+
+// ---------------------------------------------------------------------------------------------
+// Reverse lookups, for filtering in SQL.
+
+/**
+ * The local values to match for a list of shared values. When `unknown` is true the filter must
+ * also match NULL and every local value not in `known` (the whole table's keys).
+ */
+export interface LocalValueFilter<L> {
+  values: L[];
+  unknown: boolean;
+  known: L[];
+}
+
+function reverseLookup<L, S extends string>(
+  table: ReadonlyMap<L, S>,
+  wanted: readonly (S | 'UNKNOWN')[],
+): LocalValueFilter<L> {
+  const asked = new Set<string>(wanted);
+  return {
+    values: [...table].filter(([, shared]) => asked.has(shared)).map(([local]) => local),
+    unknown: asked.has('UNKNOWN'),
+    known: [...table.keys()],
+  };
+}
+
+export const localSeriesCodes = (series: readonly TitleSeries[]): LocalValueFilter<string> =>
+  reverseLookup(SERIES, series);
+export const localLevelCodes = (levels: readonly TitleLevel[]): LocalValueFilter<number> =>
+  reverseLookup(LEVELS, levels);
+export const localTracks = (kinds: readonly ReviewKind[]): LocalValueFilter<string> => reverseLookup(REVIEW_KINDS, kinds);
+export const localStates = (statuses: readonly ApplicationStatus[]): LocalValueFilter<string> =>
+  reverseLookup(STATUSES, statuses);
+
+// ---------------------------------------------------------------------------------------------
+// Rows to shared types.
+
+/** Fills shared fields of one row, collecting its issues and reporting each one. */
+class RowMapper {
+  readonly issues: DataQualityIssue[] = [];
+
+  constructor(
+    private readonly report: DataQualityReporter,
+    private readonly table: string,
+    private readonly localId: string,
+  ) {}
+
+  issue(field: string, localValue: string | number | null): void {
+    const value = localValue === null ? null : String(localValue);
+    this.issues.push({ field, localValue: value });
+    this.report({ region: REGION, table: this.table, localId: this.localId, field, localValue: value });
+  }
+
+  /** A shared field that cannot be null: NULL and unknown values both become UNKNOWN. */
+  required<L, S extends string>(field: string, table: ReadonlyMap<L, S>, local: L | null): S | 'UNKNOWN' {
+    const shared = local === null ? undefined : table.get(local);
+    if (shared !== undefined) return shared;
+    this.issue(field, local === null ? null : String(local));
+    return 'UNKNOWN';
+  }
+
+  /** A nullable shared field: NULL stays null, an unknown value becomes UNKNOWN. */
+  optional<L, S extends string>(field: string, table: ReadonlyMap<L, S>, local: L | null): S | 'UNKNOWN' | null {
+    return local === null ? null : this.required(field, table, local);
+  }
+}
+
+/** An apply_record with the year of its batch (the portal keeps the review year there only). */
+export type ApplyRecordRow = ApplyRecord & { batch: Pick<Batch, 'year'> };
+
+function defenceOf(required: boolean | null): DefenceStatus | null {
+  if (required === null) return null;
+  return required ? 'REQUIRED' : 'NOT_REQUIRED';
+}
+
+export function mapApplication(row: ApplyRecordRow, report: DataQualityReporter): Application {
+  const localId = String(row.id);
+  const map = new RowMapper(report, TABLES.applyRecord, localId);
+  const reviewKind = map.required('reviewKind', REVIEW_KINDS, row.track);
+  const status = map.required('status', STATUSES, row.state);
+  return {
+    id: `${REGION}:${localId}`,
+    region: REGION,
+    localId,
+    batchCode: row.batchCode,
+    year: row.batch.year,
+    series: map.required('series', SERIES, row.seriesCode),
+    specialty: row.specialty,
+    level: map.required('level', LEVELS, row.levelCode),
+    reviewKind,
+    status,
+    submissionCount: row.submitCount,
+    submittedAt: instantToBeijing(row.submittedAt),
+    returnCount: null,
+    defence: defenceOf(row.defenseRequired),
+    feePaidFen: row.feeCents,
+    countsTowardAnnualLimit: countsTowardAnnualLimit(reviewKind, status),
+    dataQuality: map.issues,
+  };
+}
+
+export function mapQualification(row: TitleHeld, report: DataQualityReporter): Qualification {
+  const map = new RowMapper(report, TABLES.titleHeld, String(row.id));
+  return {
+    region: REGION,
+    name: row.titleName,
+    series: map.optional('series', SERIES, row.seriesCode),
+    specialty: null,
+    level: map.required('level', LEVELS, row.levelCode),
+    obtainedOn: isoDate(row.obtainedOn),
+    route: map.optional('route', ROUTES, row.route),
+    obtainedInXinjiang: row.inXinjiang,
+    approvalDocument: row.docNo,
+    certificateNumber: null,
+    issuer: null,
+    dataQuality: map.issues,
+  };
+}
+
+/**
+ * The last barred day, inclusive: the ban runs `banYears` years from the day of listing, so it ends
+ * the day before the listing's anniversary (seeds/001_e520eb7aacfeab82.txt 三(一): "个人五年内不得申报").
+ * A listing on 29 February ends on 28 February: the day before 1 March, where Date.UTC rolls the
+ * missing anniversary over to.
+ */
+export function lastBarredDay(listedOn: Date, banYears: number): Date {
+  return new Date(
+    Date.UTC(listedOn.getUTCFullYear() + banYears, listedOn.getUTCMonth(), listedOn.getUTCDate() - 1),
+  );
+}
+
+/**
+ * A blacklist row. Without ban_years, or without a listing date to count from, the portal gives
+ * no end: the bar is open-ended and treated as in force (../shared/STYLE.md lesson 5).
+ */
+export function mapIntegrityRecord(row: Blacklist): IntegrityRecord {
+  const end = row.listedOn !== null && row.banYears !== null ? lastBarredDay(row.listedOn, row.banYears) : null;
+  return {
+    region: REGION,
+    reason: row.reason,
+    decidedOn: isoDate(row.listedOn),
+    barredUntil: isoDate(end),
+    openEnded: end === null,
+    banYears: row.banYears,
+  };
+}
+
+/** An assessment row, read with SQL: the table has no key, so Prisma ignores its model. */
+export interface AssessmentRow {
+  applicantId: number | null;
+  year: number | null;
+  result: number | null;
+}
+
+export function mapAssessment(row: AssessmentRow, report: DataQualityReporter): Assessment {
+  // No key of its own: the applicant and year name the row in reports.
+  const map = new RowMapper(report, TABLES.assessment, `${row.applicantId}:${row.year}`);
+  return {
+    region: REGION,
+    year: row.year,
+    result: map.required('result', ASSESSMENT_RESULTS, row.result),
+    dataQuality: map.issues,
+  };
+}
+
+/** An applicant row without its ID number: a profile never needs it, so it is never read for one. */
+export type ApplicantProfileRow = Omit<Applicant, 'idNumber'>;
+
+export function mapProfile(row: ApplicantProfileRow, report: DataQualityReporter): PersonProfile {
+  const map = new RowMapper(report, TABLES.applicant, String(row.id));
+  const ethnicity = ethnicityFromCode(row.ethnicCode);
+  if (row.ethnicCode !== null && ethnicity === null) map.issue('ethnicity', row.ethnicCode);
+  const political = politicalStatusFromCode(row.politicalCode);
+  if (row.politicalCode !== null && political === null) map.issue('politicalStatus', row.politicalCode);
+  return {
+    name: row.fullName,
+    gender: map.required('gender', GENDERS, row.genderCode),
+    ethnicityCode: ethnicity?.code ?? null,
+    ethnicity: ethnicity?.label ?? null,
+    politicalStatusCode: political?.code ?? null,
+    politicalStatus: political?.label ?? null,
+    employer: row.employer,
+    employerKind: map.optional('employerKind', EMPLOYER_KINDS, row.employerKind),
+    location: null,
+    civilServant: row.civilServant,
+    retired: row.retired,
+    sanctionUntil: isoDate(row.sanctionUntil),
+    dataQuality: map.issues,
+  };
+}
