@@ -1,0 +1,361 @@
+/**
+ * bz (巴州职称管理系统): from the portal's pinyin-initial columns and Chinese labels
+ * (../shared/PORTALS.md "bz") to the shared types. Pure functions, no I/O.
+ *
+ * Every coded column has one lookup table below. A value outside its table, or NULL in a column
+ * the portal always fills, becomes UNKNOWN (or null for a boolean), is listed in the object's
+ * `dataQuality` and is reported; the row is never dropped and the value never guessed
+ * (../shared/PORTALS.md). The reverse lookups at the end turn shared values back into local ones
+ * so that filters run in SQL.
+ */
+import {
+  TITLE_SERIES,
+  type ApplicationStatus,
+  type AssessmentResult,
+  type DefenceStatus,
+  type EmployerKind,
+  type Gender,
+  type QualificationRoute,
+  type ReviewKind,
+  type TitleLevel,
+  type TitleSeries,
+} from '../../domain/codes.js';
+import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
+import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/nationalCodes.js';
+import type {
+  Application,
+  Assessment,
+  DataQualityIssue,
+  IntegrityRecord,
+  PersonProfile,
+  Qualification,
+} from '../../domain/types.js';
+import type {
+  Application as ApplicationRow,
+  IntegrityRecord as IntegrityRecordRow,
+  Person as PersonRow,
+  Qualification as QualificationRow,
+} from '../../generated/prisma/bz/client.js';
+import type { DataQualityReporter } from '../template/dataQuality.js';
+import { isoDate, wallClockToBeijing } from '../template/dates.js';
+
+export const REGION = 'bz';
+
+// ---------------------------------------------------------------------------------------------
+// Lookup tables: every local value ../shared/PORTALS.md lists for bz.
+
+function tableOf<L extends string | number, S extends string>(entries: ReadonlyArray<readonly [L, S]>): ReadonlyMap<L, S> {
+  return new Map(entries);
+}
+
+/** Keys of a const object with their values, typed (Object.entries widens keys to string). */
+function entriesOf<K extends string, V>(record: Readonly<Record<K, V>>): Array<[K, V]> {
+  return Object.entries(record) as Array<[K, V]>;
+}
+
+/**
+ * `xl` 系列. The portal types the short label the notices use (工程, 经济, 会计, 审计, 统计), or the
+ * national label (工程技术, 卫生技术, …), with or without the suffix 系列 (the notices write
+ * "工程系列", e.g. seeds/000_ba746428e1633c0d.txt title, seeds/003_644aaefd655d5b34.txt §一).
+ */
+export const SERIES_BY_LABEL: ReadonlyMap<string, TitleSeries> = (() => {
+  const named: Array<[string, TitleSeries]> = [
+    ['工程', 'ENGINEERING'],
+    ['经济', 'ECONOMICS'],
+    ['会计', 'ACCOUNTING'],
+    ['审计', 'AUDITING'],
+    ['统计', 'STATISTICS'],
+  ];
+  for (const [series, label] of entriesOf(TITLE_SERIES)) {
+    if (series !== 'UNKNOWN') named.push([label, series]);
+  }
+  return tableOf(named.flatMap(([label, series]) => [[label, series] as const, [`${label}系列`, series] as const]));
+})();
+
+/** `sb_sqs.sbjb` and `ry_rzzg.jb`, level labels of GB/T 12407-2008. */
+export const LEVEL_BY_LABEL: ReadonlyMap<string, TitleLevel> = tableOf([
+  ['员级', 'TECHNICIAN'],
+  ['助理级', 'ASSISTANT'],
+  ['初级', 'JUNIOR'],
+  ['中级', 'INTERMEDIATE'],
+  ['副高级', 'ASSOCIATE_SENIOR'],
+  ['正高级', 'SENIOR'],
+]);
+
+/**
+ * `sb_sqs.pslb` 评审类别. 民营专项 is notice 000's 民营企业专项职称评审; 初定 and 授予 are the
+ * 初次确定 and 授予 that notices 003 and 004 §一 offer beside 评审.
+ */
+export const REVIEW_KIND_BY_LABEL: ReadonlyMap<string, ReviewKind> = tableOf([
+  ['评审', 'REVIEW'],
+  ['民营专项', 'PRIVATE_ENTERPRISE_REVIEW'],
+  ['初定', 'INITIAL_DETERMINATION'],
+  ['授予', 'CONFERRAL'],
+]);
+
+/** `sb_sqs.zt` 状态. bz has no "abandoned" state: ABANDONED never comes from bz. */
+export const STATUS_BY_CODE: ReadonlyMap<number, ApplicationStatus> = tableOf([
+  [0, 'DRAFT'],
+  [1, 'AWAITING_UNIT_AUDIT'],
+  [2, 'RETURNED_BY_UNIT'],
+  [3, 'AWAITING_COMMITTEE_AUDIT'],
+  [4, 'RETURNED_BY_COMMITTEE'],
+  [5, 'ACCEPTED'],
+  [6, 'PAID'],
+  [7, 'PASSED'],
+  [8, 'FAILED'],
+  [9, 'WITHDRAWN'],
+  [10, 'REJECTED'],
+]);
+
+/** `sb_sqs.dbzt` 答辩状态. */
+export const DEFENCE_BY_LABEL: ReadonlyMap<string, DefenceStatus> = tableOf([
+  ['免答辩', 'EXEMPT'],
+  ['待答辩', 'PENDING'],
+  ['已答辩', 'DONE'],
+]);
+
+/** `ry_rzzg.qdfs` 取得方式. */
+export const ROUTE_BY_LABEL: ReadonlyMap<string, QualificationRoute> = tableOf([
+  ['评审', 'REVIEW'],
+  ['初定', 'INITIAL_DETERMINATION'],
+  ['授予', 'CONFERRAL'],
+  ['考试', 'EXAM'],
+  ['认定', 'RECOGNITION'],
+]);
+
+/** `ry_rzzg.qddq` 取得地区: whether the title was obtained in Xinjiang. */
+export const IN_XINJIANG_BY_LABEL: ReadonlyMap<string, boolean> = new Map([
+  ['疆内', true],
+  ['疆外', false],
+]);
+
+/** `ry_ndkh.khjg` 考核结果. */
+export const ASSESSMENT_RESULT_BY_LABEL: ReadonlyMap<string, AssessmentResult> = tableOf([
+  ['优秀', 'EXCELLENT'],
+  ['合格', 'PASS'],
+  ['基本合格', 'BASIC_PASS'],
+  ['不合格', 'FAIL'],
+]);
+
+/** `ry_jbxx.dwxz` 单位性质. */
+export const EMPLOYER_KIND_BY_LABEL: ReadonlyMap<string, EmployerKind> = tableOf([
+  ['民营企业', 'PRIVATE_ENTERPRISE'],
+  ['国有企业', 'STATE_OWNED_ENTERPRISE'],
+  ['事业单位', 'PUBLIC_INSTITUTION'],
+  ['机关', 'GOVERNMENT_ORGAN'],
+  ['其他', 'OTHER'],
+]);
+
+/** `ry_jbxx.xb` 性别, to GB/T 2261.1. */
+export const GENDER_BY_LABEL: ReadonlyMap<string, Gender> = tableOf([
+  ['男', 'MALE'],
+  ['女', 'FEMALE'],
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Forward lookups without reporting, for values that are not a row (statistics groups).
+
+function lookup<L, S extends string>(table: ReadonlyMap<L, S>, value: L | null): S | 'UNKNOWN' {
+  return value === null ? 'UNKNOWN' : (table.get(value) ?? 'UNKNOWN');
+}
+
+export const seriesFromLocal = (xl: string | null): TitleSeries => lookup(SERIES_BY_LABEL, xl);
+export const levelFromLocal = (sbjb: string | null): TitleLevel => lookup(LEVEL_BY_LABEL, sbjb);
+export const reviewKindFromLocal = (pslb: string | null): ReviewKind => lookup(REVIEW_KIND_BY_LABEL, pslb);
+export const statusFromLocal = (zt: number | null): ApplicationStatus => lookup(STATUS_BY_CODE, zt);
+
+// ---------------------------------------------------------------------------------------------
+// Row mappers.
+
+/** The issues of one row, each also reported with the row's table and key. */
+class RowIssues {
+  readonly issues: DataQualityIssue[] = [];
+  constructor(
+    private readonly table: string,
+    private readonly localId: string,
+    private readonly report: DataQualityReporter,
+  ) {}
+
+  flag(field: string, localValue: string | number | null): void {
+    const text = localValue === null ? null : String(localValue);
+    this.issues.push({ field, localValue: text });
+    this.report({ region: REGION, table: this.table, localId: this.localId, field, localValue: text });
+  }
+
+  /** The shared value of `value`, or UNKNOWN (flagged) when the table does not know it or it is NULL. */
+  map<L extends string | number, S extends string>(
+    table: ReadonlyMap<L, S>,
+    field: string,
+    value: L | null,
+  ): S | 'UNKNOWN' {
+    const shared = value === null ? undefined : table.get(value);
+    if (shared !== undefined) return shared;
+    this.flag(field, value);
+    return 'UNKNOWN';
+  }
+}
+
+/** `jfje` numeric(8,2) in CNY to whole fen; the string form avoids binary rounding of the decimal. */
+function yuanToFen(amount: { toFixed(digits: number): string } | null): number | null {
+  if (amount === null) return null;
+  return Math.round(Number(amount.toFixed(2)) * 100);
+}
+
+/** An application (`sb_sqs`). */
+export function mapApplication(row: ApplicationRow, report: DataQualityReporter): Application {
+  const localId = row.id.toString();
+  const issues = new RowIssues('sb_sqs', localId, report);
+  const series = issues.map(SERIES_BY_LABEL, 'series', row.series);
+  const level = issues.map(LEVEL_BY_LABEL, 'level', row.level);
+  const reviewKind = issues.map(REVIEW_KIND_BY_LABEL, 'reviewKind', row.reviewKind);
+  const status = issues.map(STATUS_BY_CODE, 'status', row.status);
+  // The portal leaves 答辩状态 empty until the committee decides whether a defence is needed
+  // (drafts, applications still in audit): an empty one is "not decided yet", which the shared
+  // schema says with null, not a gap in the data.
+  const defence = row.defenceStatus === null ? null : issues.map(DEFENCE_BY_LABEL, 'defence', row.defenceStatus);
+  return {
+    id: `${REGION}:${localId}`,
+    region: REGION,
+    localId,
+    batchCode: row.batchCode,
+    year: row.year,
+    series,
+    specialty: row.specialty,
+    level,
+    reviewKind,
+    status,
+    submissionCount: row.submissionCount,
+    submittedAt: wallClockToBeijing(row.lastSubmittedAt),
+    returnCount: null,
+    defence,
+    feePaidFen: yuanToFen(row.feePaid),
+    countsTowardAnnualLimit: countsTowardAnnualLimit(reviewKind, status),
+    dataQuality: issues.issues,
+  };
+}
+
+/** A qualification held (`ry_rzzg`). bz records no issuer. */
+export function mapQualification(row: QualificationRow, report: DataQualityReporter): Qualification {
+  const issues = new RowIssues('ry_rzzg', row.id.toString(), report);
+  const series = issues.map(SERIES_BY_LABEL, 'series', row.series);
+  const level = issues.map(LEVEL_BY_LABEL, 'level', row.level);
+  const route = issues.map(ROUTE_BY_LABEL, 'route', row.route);
+  const inXinjiang = row.obtainedWhere === null ? undefined : IN_XINJIANG_BY_LABEL.get(row.obtainedWhere);
+  // 疆内 or 疆外 decides how many title documents an applicant uploads (notices 000, 001, 003,
+  // 004; ../shared/DOMAIN.md "Current title documents"), so an unreadable one is a gap to report.
+  if (inXinjiang === undefined) issues.flag('obtainedInXinjiang', row.obtainedWhere);
+  return {
+    region: REGION,
+    name: row.name,
+    series,
+    specialty: row.specialty,
+    level,
+    obtainedOn: isoDate(row.obtainedOn),
+    route,
+    obtainedInXinjiang: inXinjiang ?? null,
+    approvalDocument: row.approvalDoc,
+    certificateNumber: row.certificateNo,
+    issuer: null,
+    dataQuality: issues.issues,
+  };
+}
+
+/** An integrity record (`cx_sxjl`). `jzrq` is the last barred day; NULL means no end was set. */
+export function mapIntegrityRecord(row: IntegrityRecordRow): IntegrityRecord {
+  return {
+    region: REGION,
+    reason: row.reason,
+    decidedOn: isoDate(row.decidedOn),
+    barredUntil: isoDate(row.barredUntil),
+    openEnded: row.barredUntil === null,
+    banYears: null,
+  };
+}
+
+/** A row of `ry_ndkh`, which has no key: Prisma ignores the model, so it is read with SQL. */
+export interface AssessmentRow {
+  ryid: bigint;
+  khnd: number | null;
+  khjg: string | null;
+}
+
+/** An annual assessment (`ry_ndkh`). Its events name the row by person and year, `<ryid>/<khnd>`. */
+export function mapAssessment(row: AssessmentRow, report: DataQualityReporter): Assessment {
+  const issues = new RowIssues('ry_ndkh', `${row.ryid}/${row.khnd ?? ''}`, report);
+  return {
+    region: REGION,
+    year: row.khnd,
+    result: issues.map(ASSESSMENT_RESULT_BY_LABEL, 'result', row.khjg),
+    dataQuality: issues.issues,
+  };
+}
+
+/** The columns of `ry_jbxx` a profile is made from (never `sfzh`). */
+export type ProfileRow = Pick<
+  PersonRow,
+  'id' | 'name' | 'gender' | 'ethnicity' | 'politicalStatus' | 'employer' | 'employerKind' | 'county'
+>;
+
+/**
+ * A person's profile (`ry_jbxx`). bz records no civil-servant, retirement or sanction fields.
+ * Ethnicity and political status labels outside GB/T 3304 / 4762 leave code and label null.
+ */
+export function mapProfile(row: ProfileRow, report: DataQualityReporter): PersonProfile {
+  const issues = new RowIssues('ry_jbxx', row.id.toString(), report);
+  const gender = issues.map(GENDER_BY_LABEL, 'gender', row.gender);
+  const ethnicity = ethnicityFromLabel(row.ethnicity);
+  if (!ethnicity) issues.flag('ethnicity', row.ethnicity);
+  const political = politicalStatusFromLabel(row.politicalStatus);
+  if (!political) issues.flag('politicalStatus', row.politicalStatus);
+  const employerKind = issues.map(EMPLOYER_KIND_BY_LABEL, 'employerKind', row.employerKind);
+  return {
+    name: row.name,
+    gender,
+    ethnicityCode: ethnicity?.code ?? null,
+    ethnicity: ethnicity?.label ?? null,
+    politicalStatusCode: political?.code ?? null,
+    politicalStatus: political?.label ?? null,
+    employer: row.employer,
+    employerKind,
+    location: row.county,
+    civilServant: null,
+    retired: null,
+    sanctionUntil: null,
+    dataQuality: issues.issues,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reverse lookups, to filter in SQL on shared values.
+
+/** The local values that map to some shared values. */
+export interface LocalValueFilter<L> {
+  /** Local values that map to one of the shared values asked for. */
+  values: L[];
+  /**
+   * UNKNOWN was asked for: the filter must also match NULL and every local value outside
+   * `known`.
+   */
+  includeUnknown: boolean;
+  /** Every local value the mapping knows. */
+  known: L[];
+}
+
+function reverse<L, S extends string>(table: ReadonlyMap<L, S>, wanted: readonly (S | 'UNKNOWN')[]): LocalValueFilter<L> {
+  const asked = new Set<string>(wanted);
+  return {
+    values: [...table].filter(([, shared]) => asked.has(shared)).map(([local]) => local),
+    includeUnknown: asked.has('UNKNOWN'),
+    known: [...table.keys()],
+  };
+}
+
+export const localSeriesValues = (series: readonly TitleSeries[]): LocalValueFilter<string> =>
+  reverse(SERIES_BY_LABEL, series);
+export const localLevelValues = (levels: readonly TitleLevel[]): LocalValueFilter<string> =>
+  reverse(LEVEL_BY_LABEL, levels);
+export const localReviewKindValues = (kinds: readonly ReviewKind[]): LocalValueFilter<string> =>
+  reverse(REVIEW_KIND_BY_LABEL, kinds);
+export const localStatusValues = (statuses: readonly ApplicationStatus[]): LocalValueFilter<number> =>
+  reverse(STATUS_BY_CODE, statuses);
