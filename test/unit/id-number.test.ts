@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkCharacter,
+  InvalidIdNumberError,
+  maskIdNumber,
+  normaliseIdNumber,
+  tryNormaliseIdNumber,
+  type InvalidIdNumberReason,
+} from '../../domain/idNumber.js';
+
+// GB 11643-1999's own worked example.
+const STANDARD_EXAMPLE = '11010519491231002X';
+
+describe('checkCharacter', () => {
+  it.each([
+    ['11010519491231002', 'X'], // GB 11643-1999 example
+    ['65280119900101123', '2'],
+    ['65290119850615001', 'X'],
+    ['00000000000000000', '1'], // weighted sum 0 → first entry of the table
+    ['10000000000000000', '5'], // 7 mod 11 → position 7 of 1 0 X 9 8 7 6 5 4 3 2
+    ['01000000000000000', '3'], // 9 mod 11 → position 9
+    ['00100000000000000', '2'], // 10 mod 11 → the last entry
+  ])('of %s is %s', (first17, expected) => {
+    expect(checkCharacter(first17)).toBe(expected);
+  });
+});
+
+describe('normaliseIdNumber', () => {
+  it.each([
+    ['the standard example unchanged', STANDARD_EXAMPLE, STANDARD_EXAMPLE],
+    ['a lowercase x', '11010519491231002x', STANDARD_EXAMPLE],
+    ['a full-width ｘ', '11010519491231002ｘ', STANDARD_EXAMPLE],
+    ['a full-width Ｘ', '11010519491231002Ｘ', STANDARD_EXAMPLE],
+    ['full-width digits', '１１０１０５１９４９１２３１００２X', STANDARD_EXAMPLE],
+    ['spaces, tabs and ideographic spaces', ' 110105 19491231\t002X\u3000', STANDARD_EXAMPLE],
+    ['a no-break space and a byte-order mark', '\ufeff110105\u00a019491231002X', STANDARD_EXAMPLE],
+    ['the 15-digit form (19 inserted before the year, check computed)', '110105491231002', STANDARD_EXAMPLE],
+    ['the 15-digit form in full-width digits', '１１０１０５４９１２３１００２', STANDARD_EXAMPLE],
+    ['a number whose check character is a digit', '652801199001011232', '652801199001011232'],
+  ])('accepts %s', (_, raw, expected) => {
+    expect(normaliseIdNumber(raw)).toBe(expected);
+  });
+
+  const refused: [string, string, InvalidIdNumberReason][] = [
+    ['empty text', '', 'EMPTY'],
+    ['only spaces', ' \t\u3000 ', 'EMPTY'],
+    ['a wrong check character', '110105194912310021', 'BAD_CHECK_CHARACTER'],
+    ['X where a digit is due', '65280119900101123X', 'BAD_CHECK_CHARACTER'],
+    ['a digit where X is due', '652901198506150011', 'BAD_CHECK_CHARACTER'],
+    ['16 characters', '1101051949123100', 'BAD_FORMAT'],
+    ['17 characters', '11010519491231002', 'BAD_FORMAT'],
+    ['19 characters', '11010519491231002X1', 'BAD_FORMAT'],
+    ['14 digits', '11010549123100', 'BAD_FORMAT'],
+    ['a 15-digit form ending in X', '11010549123100X', 'BAD_FORMAT'],
+    ['X inside the number', '1101051949123X002X', 'BAD_FORMAT'],
+    ['a letter other than X', '11010519491231002Y', 'BAD_FORMAT'],
+    ['a name typed into the field', '阿依古丽', 'BAD_FORMAT'],
+    ['punctuation', '110105-19491231-002X', 'BAD_FORMAT'],
+  ];
+  it.each(refused)('refuses %s with reason %s', (_, raw, reason) => {
+    let caught: unknown;
+    try {
+      normaliseIdNumber(raw);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidIdNumberError);
+    expect(caught).toMatchObject({ code: 'INVALID_ID_NUMBER', reason });
+  });
+
+  it.each(refused)('never puts the refused number in the error (%s)', (_, raw) => {
+    const error = (() => {
+      try {
+        normaliseIdNumber(raw);
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('expected a refusal');
+    })();
+    const digits = raw.replace(/\s/g, '');
+    const text = `${error.message} ${error.stack ?? ''} ${JSON.stringify(error)}`;
+    if (digits.length >= 4) expect(text).not.toContain(digits);
+  });
+});
+
+describe('tryNormaliseIdNumber', () => {
+  it.each([
+    [null, null],
+    [undefined, null],
+    ['', null],
+    ['110105194912310021', null],
+    ['110105491231002', STANDARD_EXAMPLE],
+  ])('maps %j to %j', (raw, expected) => {
+    expect(tryNormaliseIdNumber(raw)).toBe(expected);
+  });
+});
+
+describe('maskIdNumber', () => {
+  it('shows the first 6 and last 4 characters only', () => {
+    expect(maskIdNumber('65280119900101123X')).toBe('652801********123X');
+    expect(maskIdNumber(STANDARD_EXAMPLE)).toBe('110105********002X');
+  });
+});
