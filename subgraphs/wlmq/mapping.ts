@@ -1,0 +1,409 @@
+/**
+ * wlmq (乌鲁木齐市职称评审系统) declarations to the shared types. Pure: no I/O.
+ *
+ * The portal keeps one row per declaration (申报) in "Declaration", with the person's details
+ * copied into each and their earlier titles as a JSON array (../shared/PORTALS.md "wlmq").
+ * Every local value PORTALS.md lists for wlmq is in a table below. Values are matched exactly as
+ * stored, as the SQL filters match them, so a filter and a mapped row never disagree. A value
+ * outside the tables is kept: the shared field becomes UNKNOWN (or null where the shared field has
+ * no UNKNOWN, like ethnicityCode), the issue is listed in the object's `dataQuality`, and it is
+ * reported. A NULL becomes UNKNOWN and is reported only where the shared field cannot be null;
+ * where it can be null, the portal's "not recorded" stays null.
+ */
+import type {
+  ApplicationStatus,
+  Gender,
+  ReviewKind,
+  TitleLevel,
+  TitleSeries,
+} from '../../domain/codes.js';
+import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
+import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/nationalCodes.js';
+import type {
+  Application,
+  DataQualityIssue,
+  IntegrityRecord,
+  PersonProfile,
+  Qualification,
+} from '../../domain/types.js';
+import type { Declaration } from '../../generated/prisma/wlmq/client.js';
+import type { DataQualityReporter } from '../template/dataQuality.js';
+import { isoDate } from '../template/dates.js';
+
+export const REGION = 'wlmq';
+
+/** The portal's one table, as data-quality events name it. */
+export const TABLE = 'Declaration';
+
+// ---------------------------------------------------------------------------------------------
+// Lookup tables: local value → shared value.
+
+/** "seriesName". */
+export const SERIES: ReadonlyMap<string, TitleSeries> = new Map([
+  ['工程', 'ENGINEERING'],
+  ['经济', 'ECONOMICS'],
+  ['会计', 'ACCOUNTING'],
+  ['审计', 'AUDITING'],
+  ['统计', 'STATISTICS'],
+]);
+
+/** "way". 考评结合 is an exam plus a review, still a review; 认定 is a determination. */
+export const REVIEW_KINDS: ReadonlyMap<string, ReviewKind> = new Map([
+  ['评审', 'REVIEW'],
+  ['考评结合', 'EXAM_AND_REVIEW'],
+  ['认定', 'RECOGNITION'],
+]);
+
+/** "flowState". wlmq says 评审机构 where the other portals say 评委会 (seeds/002_71873f4ae2c06a00.txt 四(二)). */
+export const STATUSES: ReadonlyMap<string, ApplicationStatus> = new Map([
+  ['暂存', 'DRAFT'],
+  ['待单位审核', 'AWAITING_UNIT_AUDIT'],
+  ['单位退回', 'RETURNED_BY_UNIT'],
+  ['待评审机构审核', 'AWAITING_COMMITTEE_AUDIT'],
+  ['评审机构退回', 'RETURNED_BY_COMMITTEE'],
+  ['审核通过', 'ACCEPTED'],
+  ['已缴费', 'PAID'],
+  ['评审通过', 'PASSED'],
+  ['评审不通过', 'FAILED'],
+  ['已撤回', 'WITHDRAWN'],
+  ['不予受理', 'REJECTED'],
+]);
+
+/** "sex". */
+export const GENDERS: ReadonlyMap<string, Gender> = new Map([
+  ['男', 'MALE'],
+  ['女', 'FEMALE'],
+]);
+
+/** "titleHistory"[].place: 取得地区. */
+export const PLACES: ReadonlyMap<string, boolean> = new Map([
+  ['疆内', true],
+  ['疆外', false],
+]);
+
+/** "certType" values that are not a resident ID card: such a declaration has no ID number to match. */
+export const NON_RESIDENT_CERT_TYPES: readonly string[] = ['护照', '港澳居民来往内地通行证'];
+
+export interface TitleReading {
+  level: TitleLevel;
+  series: TitleSeries;
+}
+
+// The title's name carries its level: 正高级… / 高级… / 助理… / …师 / 技术员. The rule only applies
+// to the professions of the series wlmq reviews (seeds/002_71873f4ae2c06a00.txt 一: 经济, 审计, 会计,
+// 统计 and 工程), because elsewhere the shape misleads: 医师 is a junior title, 技师 a skilled
+// worker's grade, not a professional title.
+const PROFESSIONS: readonly (readonly [string, TitleSeries])[] = [
+  ['工程师', 'ENGINEERING'],
+  ['经济师', 'ECONOMICS'],
+  ['会计师', 'ACCOUNTING'],
+  ['审计师', 'AUDITING'],
+  ['统计师', 'STATISTICS'],
+];
+const LEVEL_PREFIXES: readonly (readonly [string, TitleLevel])[] = [
+  ['正高级', 'SENIOR'],
+  ['高级', 'ASSOCIATE_SENIOR'],
+  ['', 'INTERMEDIATE'],
+  ['助理', 'ASSISTANT'],
+];
+
+/**
+ * Every title name the rule reads, with its level and series: each level prefix on each profession,
+ * plus 技术员 (the engineering series' 员级). Finite, so the SQL filters can list the names exactly.
+ */
+export const TITLES: ReadonlyMap<string, TitleReading> = new Map([
+  ...PROFESSIONS.flatMap(([profession, series]) =>
+    LEVEL_PREFIXES.map(([prefix, level]) => [`${prefix}${profession}`, { level, series }] as const),
+  ),
+  ['技术员', { level: 'TECHNICIAN', series: 'ENGINEERING' }],
+]);
+
+/** "targetTitle" → level, by the title rule. */
+export const LEVELS: ReadonlyMap<string, TitleLevel> = new Map(
+  [...TITLES].map(([title, { level }]) => [title, level]),
+);
+
+// ---------------------------------------------------------------------------------------------
+// The review year.
+
+// PostgreSQL's [[:space:]] is the server locale's iswspace(). In C.UTF-8 (our servers, and glibc's
+// Unicode locales) that is these characters; JavaScript's \s differs (it adds U+00A0, U+2007,
+// U+202F and U+FEFF), so the class is spelled out. The parity test runs it against the server.
+const SQL_SPACE = '[\\t\\n\\v\\f\\r \\u1680\\u2000-\\u2006\\u2008-\\u200a\\u2028\\u2029\\u205f\\u3000]';
+const REVIEW_YEAR = new RegExp(`^${SQL_SPACE}*([0-9]{4})${SQL_SPACE}*(?:年度|年)?${SQL_SPACE}*$`);
+
+/**
+ * `2024年度` → 2024, or null when the text is not a year. Agrees exactly with the SQL function
+ * gateway.wlmq_review_year (prisma/wlmq/migrations/20261121000000_gateway_lookup), which the year
+ * filters and statistics use: a row is in a year's list exactly when its mapped year is that year.
+ */
+export function parseReviewYear(text: string | null): number | null {
+  const match = text === null ? null : REVIEW_YEAR.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain lookups, without reporting: for statistics groups, which have no row to report.
+
+const lookup = <S extends string>(table: ReadonlyMap<string, S>, local: string | null): S | 'UNKNOWN' =>
+  (local === null ? undefined : table.get(local)) ?? 'UNKNOWN';
+
+export const seriesOf = (seriesName: string | null): TitleSeries => lookup(SERIES, seriesName);
+export const levelOf = (targetTitle: string | null): TitleLevel => lookup(LEVELS, targetTitle);
+export const reviewKindOf = (way: string | null): ReviewKind => lookup(REVIEW_KINDS, way);
+export const statusOf = (flowState: string | null): ApplicationStatus => lookup(STATUSES, flowState);
+
+// ---------------------------------------------------------------------------------------------
+// Reverse lookups, for filtering in SQL.
+
+/**
+ * The local values to match for a list of shared values. When `unknown` is true the filter must
+ * also match NULL and every local value not in `known` (the whole table's keys).
+ */
+export interface LocalValueFilter {
+  values: string[];
+  unknown: boolean;
+  known: string[];
+}
+
+function reverseLookup<S extends string>(table: ReadonlyMap<string, S>, wanted: readonly S[]): LocalValueFilter {
+  const asked = new Set<string>(wanted);
+  return {
+    values: [...table].filter(([, shared]) => asked.has(shared)).map(([local]) => local),
+    unknown: asked.has('UNKNOWN'),
+    known: [...table.keys()],
+  };
+}
+
+export const localSeriesNames = (series: readonly TitleSeries[]): LocalValueFilter => reverseLookup(SERIES, series);
+export const localTargetTitles = (levels: readonly TitleLevel[]): LocalValueFilter => reverseLookup(LEVELS, levels);
+export const localWays = (kinds: readonly ReviewKind[]): LocalValueFilter => reverseLookup(REVIEW_KINDS, kinds);
+export const localFlowStates = (statuses: readonly ApplicationStatus[]): LocalValueFilter =>
+  reverseLookup(STATUSES, statuses);
+
+// ---------------------------------------------------------------------------------------------
+// Rows to shared types.
+
+/** Fills shared fields of one declaration, collecting its issues and reporting each one. */
+class RowMapper {
+  readonly issues: DataQualityIssue[] = [];
+
+  constructor(
+    private readonly report: DataQualityReporter,
+    private readonly localId: string,
+  ) {}
+
+  issue(field: string, localValue: string | null): void {
+    this.issues.push({ field, localValue });
+    this.report({ region: REGION, table: TABLE, localId: this.localId, field, localValue });
+  }
+
+  /** A shared field that cannot be null: NULL and unknown values both become UNKNOWN. */
+  required<S extends string>(field: string, table: ReadonlyMap<string, S>, local: string | null): S | 'UNKNOWN' {
+    const shared = local === null ? undefined : table.get(local);
+    if (shared !== undefined) return shared;
+    this.issue(field, local);
+    return 'UNKNOWN';
+  }
+
+  /** A nullable shared field: NULL stays null, an unknown value is reported and becomes null. */
+  optional<S>(field: string, table: ReadonlyMap<string, S>, local: string | null): S | null {
+    if (local === null) return null;
+    const shared = table.get(local);
+    if (shared !== undefined) return shared;
+    this.issue(field, local);
+    return null;
+  }
+}
+
+/** The columns an application is read from. */
+export type DeclarationApplicationRow = Pick<
+  Declaration,
+  'declarationNo' | 'reviewYear' | 'seriesName' | 'majorName' | 'targetTitle' | 'way' | 'flowState' | 'returnTimes'
+>;
+
+/** A declaration is the application: the portal has no batch, submission count, time, defence or fee. */
+export function mapApplication(row: DeclarationApplicationRow, report: DataQualityReporter): Application {
+  const localId = row.declarationNo;
+  const map = new RowMapper(report, localId);
+  const year = parseReviewYear(row.reviewYear);
+  if (year === null) map.issue('year', row.reviewYear);
+  const series = map.required('series', SERIES, row.seriesName);
+  const level = map.required('level', LEVELS, row.targetTitle);
+  const reviewKind = map.required('reviewKind', REVIEW_KINDS, row.way);
+  const status = map.required('status', STATUSES, row.flowState);
+  return {
+    id: `${REGION}:${localId}`,
+    region: REGION,
+    localId,
+    batchCode: null,
+    year,
+    series,
+    specialty: row.majorName,
+    level,
+    reviewKind,
+    status,
+    submissionCount: null,
+    submittedAt: null,
+    returnCount: row.returnTimes,
+    defence: null,
+    feePaidFen: null,
+    countsTowardAnnualLimit: countsTowardAnnualLimit(reviewKind, status),
+    dataQuality: map.issues,
+  };
+}
+
+/** The JSON values Prisma hands back for a jsonb column. */
+export type JsonValue = Declaration['titleHistory'];
+
+type JsonObject = { readonly [key: string]: JsonValue | undefined };
+
+function isJsonObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const MONTH_OR_DAY = /^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?$/;
+
+/** How a malformed element is named in reports: its JSON type, never its content. */
+function jsonKind(value: JsonValue | undefined): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * One element of "titleHistory": `{"title": "工程师", "obtainedAt": "2019-12", "issuer": "…",
+ * "place": "疆内"|"疆外"}`. Level and series come from the title's name; the month is kept as the
+ * portal gives it; the portal does not record the route. An element that is not an object, has no
+ * title or an unknown one is kept with level UNKNOWN, never dropped.
+ */
+export function mapQualification(declarationNo: string, element: JsonValue, report: DataQualityReporter): Qualification {
+  const map = new RowMapper(report, declarationNo);
+  const qualification: Qualification = {
+    region: REGION,
+    name: null,
+    series: null,
+    specialty: null,
+    level: 'UNKNOWN',
+    obtainedOn: null,
+    route: null,
+    obtainedInXinjiang: null,
+    approvalDocument: null,
+    certificateNumber: null,
+    issuer: null,
+    dataQuality: map.issues,
+  };
+  if (!isJsonObject(element)) {
+    // Only the element's JSON type is reported: its content is free text typed by the applicant.
+    map.issue('level', `(${jsonKind(element)})`);
+    return qualification;
+  }
+  const { title, obtainedAt, issuer, place } = element;
+  if (typeof title === 'string') {
+    const reading = TITLES.get(title);
+    qualification.name = title;
+    qualification.series = reading?.series ?? null;
+    qualification.level = map.required('level', LEVELS, title);
+  } else {
+    map.issue('level', title === undefined || title === null ? null : `(${jsonKind(title)})`);
+  }
+  if (typeof obtainedAt === 'string' && MONTH_OR_DAY.test(obtainedAt)) {
+    qualification.obtainedOn = obtainedAt;
+  } else if (obtainedAt !== undefined && obtainedAt !== null) {
+    map.issue('obtainedOn', typeof obtainedAt === 'string' ? obtainedAt : `(${jsonKind(obtainedAt)})`);
+  }
+  if (typeof place === 'string') {
+    qualification.obtainedInXinjiang = map.optional('obtainedInXinjiang', PLACES, place);
+  } else if (place !== undefined && place !== null) {
+    map.issue('obtainedInXinjiang', `(${jsonKind(place)})`);
+  }
+  qualification.issuer = typeof issuer === 'string' ? issuer : null;
+  return qualification;
+}
+
+/** The columns qualifications are read from. */
+export type DeclarationTitleHistoryRow = Pick<Declaration, 'declarationNo' | 'titleHistory'>;
+
+/**
+ * All titles of one declaration, identical entries once. NULL (or JSON null) is no history; a
+ * value that is not an array is one data-quality event and no qualifications, since there is no
+ * element to keep.
+ */
+export function mapTitleHistory(row: DeclarationTitleHistoryRow, report: DataQualityReporter): Qualification[] {
+  const history = row.titleHistory;
+  if (history === null) return [];
+  if (!Array.isArray(history)) {
+    new RowMapper(report, row.declarationNo).issue('qualifications', `(${jsonKind(history)})`);
+    return [];
+  }
+  return dedupeIdentical(history.map((element) => mapQualification(row.declarationNo, element, report)));
+}
+
+/** The columns an integrity record is read from. */
+export type DeclarationCreditRow = Pick<Declaration, 'declarationNo' | 'creditFlag' | 'creditUntil'>;
+
+/**
+ * "creditFlag" true is one record, barred to "creditUntil" (read as the last barred day,
+ * inclusive). Flagged without an end date, the bar is open-ended and treated as in force
+ * (../shared/STYLE.md lesson 5). Not flagged, or NULL, is no record. The portal keeps no reason
+ * or decision date.
+ */
+export function mapIntegrityRecord(row: DeclarationCreditRow): IntegrityRecord | null {
+  if (row.creditFlag !== true) return null;
+  return {
+    region: REGION,
+    reason: null,
+    decidedOn: null,
+    barredUntil: isoDate(row.creditUntil),
+    openEnded: row.creditUntil === null,
+    banYears: null,
+  };
+}
+
+/** The columns a profile is read from: never the ID number. */
+export type DeclarationProfileRow = Pick<
+  Declaration,
+  'declarationNo' | 'name' | 'sex' | 'nation' | 'politics' | 'unitName' | 'zone'
+>;
+
+/**
+ * The person as one declaration records them. The portal records no employer kind, civil-servant
+ * or retirement flag, or sanction; "zone" (片区) is the location.
+ */
+export function mapProfile(row: DeclarationProfileRow, report: DataQualityReporter): PersonProfile {
+  const map = new RowMapper(report, row.declarationNo);
+  const ethnicity = ethnicityFromLabel(row.nation);
+  if (row.nation !== null && ethnicity === null) map.issue('ethnicity', row.nation);
+  const political = politicalStatusFromLabel(row.politics);
+  if (row.politics !== null && political === null) map.issue('politicalStatus', row.politics);
+  return {
+    name: row.name,
+    gender: map.required('gender', GENDERS, row.sex),
+    ethnicityCode: ethnicity?.code ?? null,
+    // An unlisted label is still the portal's own words: kept for display, without a code.
+    ethnicity: ethnicity?.label ?? row.nation,
+    politicalStatusCode: political?.code ?? null,
+    politicalStatus: political?.label ?? row.politics,
+    employer: row.unitName,
+    employerKind: null,
+    location: row.zone,
+    civilServant: null,
+    retired: null,
+    sanctionUntil: null,
+    dataQuality: map.issues,
+  };
+}
+
+/**
+ * Each distinct value once, first occurrence first. The mappers build objects with a fixed key
+ * order, so equal JSON is equal content.
+ */
+export function dedupeIdentical<T>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
