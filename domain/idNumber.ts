@@ -29,13 +29,22 @@ export function checkCharacter(first17: string): string {
   return CHECK_CHARACTERS[total % 11]!;
 }
 
-/** Full-width digits and x to ASCII, upper case, every kind of space removed. */
+/**
+ * What \s matches, listed so that the SQL function can list the very same characters (its own
+ * [[:space:]] depends on the database's locale).
+ */
+const SPACES = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/g;
+
+/**
+ * Full-width digits and every x to ASCII digits and X, every kind of space removed. Only x is
+ * upper-cased: any other letter makes the number invalid in either case, and toUpperCase would
+ * make the result depend on Unicode's case tables where the SQL function's would depend on a locale.
+ */
 function clean(raw: string): string {
   return raw
     .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xff10 + 48))
-    .replace(/[ｘＸ]/g, 'X')
-    .toUpperCase()
-    .replace(/[\s\u00a0\u3000\ufeff]/g, '');
+    .replace(/[xｘＸ]/g, 'X')
+    .replace(SPACES, '');
 }
 
 /**

@@ -34,6 +34,8 @@ describe('normaliseIdNumber', () => {
     ['full-width digits', '１１０１０５１９４９１２３１００２X', STANDARD_EXAMPLE],
     ['spaces, tabs and ideographic spaces', ' 110105 19491231\t002X\u3000', STANDARD_EXAMPLE],
     ['a no-break space and a byte-order mark', '\ufeff110105\u00a019491231002X', STANDARD_EXAMPLE],
+    ['a narrow no-break space, an Ogham space and a line separator', '110105\u202f1949\u16801231\u2028002X', STANDARD_EXAMPLE],
+    ['a vertical tab and a form feed', '110105\v19491231\f002X', STANDARD_EXAMPLE],
     ['the 15-digit form (19 inserted before the year, check computed)', '110105491231002', STANDARD_EXAMPLE],
     ['the 15-digit form in full-width digits', '１１０１０５４９１２３１００２', STANDARD_EXAMPLE],
     ['a number whose check character is a digit', '652801199001011232', '652801199001011232'],
@@ -56,6 +58,7 @@ describe('normaliseIdNumber', () => {
     ['a letter other than X', '11010519491231002Y', 'BAD_FORMAT'],
     ['a name typed into the field', '阿依古丽', 'BAD_FORMAT'],
     ['punctuation', '110105-19491231-002X', 'BAD_FORMAT'],
+    ['a zero-width space, which is not a space', '110105\u200b19491231002X', 'BAD_FORMAT'],
   ];
   it.each(refused)('refuses %s with reason %s', (_, raw, reason) => {
     let caught: unknown;
