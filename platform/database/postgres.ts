@@ -102,3 +102,15 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
     },
   };
 }
+
+/** The URL fit to print: its password, if any, replaced by `***`. */
+export function maskDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    // Unparseable: printing it could print a password, so print nothing of it.
+    return '(unparseable database URL)';
+  }
+}
