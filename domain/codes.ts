@@ -6,8 +6,7 @@
  * or guessed (../shared/PORTALS.md).
  */
 
-export const REGION_CODES = ['bz', 'aks', 'wlmq'] as const;
-/** A region code as clients see it: lowercase, e.g. `bz`. Fixture regions in tests add more. */
+/** A region code as clients see it: lowercase, e.g. `bz` (domain/regions.ts is the registry). */
 export type RegionCode = string;
 
 /** 级别, GB/T 12407-2008. */

@@ -3,7 +3,7 @@
  * a bad value stops the process with a message naming the variable. Nothing else reads
  * process.env.
  */
-import { REGION_CODES } from '../domain/codes.js';
+import { REGIONS } from '../domain/regions.js';
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -74,7 +74,7 @@ export function serviceVariable(service: string, suffix: string): string {
   return `${service.toUpperCase()}_${suffix}`;
 }
 
-export function loadConfig(env: Env = process.env, regions: readonly string[] = REGION_CODES): Config {
+export function loadConfig(env: Env = process.env, regions: readonly string[] = REGIONS.map((region) => region.code)): Config {
   const environmentRaw = env.NODE_ENV ?? 'development';
   if (!['development', 'test', 'production'].includes(environmentRaw)) {
     throw new ConfigError('NODE_ENV', `must be development, test or production, got "${environmentRaw}"`);

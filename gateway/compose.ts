@@ -1,0 +1,42 @@
+/**
+ * Composes the supergraph from the subgraphs' SDL with @apollo/composition: no Rover, no router,
+ * nothing downloaded. The SDL comes from the same functions the subgraphs serve, so the checked-in
+ * schema/supergraph.graphql cannot silently differ from them (a test recomposes and compares).
+ */
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import type { RegionDefinition } from '../domain/regions.js';
+import { regionalSubgraphSdl } from '../schema/sdl.js';
+import { provinceSubgraphSdl } from '../subgraphs/province/schema.js';
+
+export class CompositionError extends Error {
+  constructor(readonly messages: string[]) {
+    super(`Composition failed:\n${messages.join('\n')}`);
+    this.name = 'CompositionError';
+  }
+}
+
+/** The URL a subgraph has in the checked-in supergraph; the gateway takes real URLs from config. */
+export function placeholderUrl(service: string): string {
+  return `http://${service}.subgraph.invalid/graphql`;
+}
+
+export interface SubgraphSdl {
+  name: string;
+  sdl: string;
+}
+
+export function subgraphSdls(regions: readonly RegionDefinition[]): SubgraphSdl[] {
+  return [
+    { name: 'province', sdl: provinceSubgraphSdl(regions) },
+    ...regions.map((region) => ({ name: region.code, sdl: regionalSubgraphSdl(region) })),
+  ];
+}
+
+export function composeSupergraph(regions: readonly RegionDefinition[]): string {
+  const result = composeServices(
+    subgraphSdls(regions).map(({ name, sdl }) => ({ name, url: placeholderUrl(name), typeDefs: parse(sdl) })),
+  );
+  if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
+  return result.supergraphSdl;
+}

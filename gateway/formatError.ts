@@ -1,0 +1,30 @@
+/**
+ * What an error may carry when it reaches a client (../shared/STYLE.md lesson 6): a code and a
+ * message a person can act on, and the region it concerns. Never a stack trace, a subgraph URL
+ * (`extensions.response`), the gateway's internal service names, or an ID number.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+import { scrubIdNumbers } from '../platform/redact.js';
+
+/** Extensions a client may see; everything else is dropped. */
+const KEPT_EXTENSIONS = new Set(['code', 'region', 'reason']);
+
+export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions ?? {};
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(extensions)) {
+    if (KEPT_EXTENSIONS.has(key)) kept[key] = value;
+  }
+  const serviceName = typeof extensions.serviceName === 'string' ? extensions.serviceName : undefined;
+  if (serviceName && serviceName !== 'province' && kept.region === undefined) kept.region = serviceName;
+  // A subgraph error without a code of ours is an internal failure there: say which region.
+  if (kept.code === undefined || kept.code === 'DOWNSTREAM_SERVICE_ERROR') {
+    kept.code = 'INTERNAL_SERVER_ERROR';
+  }
+  return {
+    message: scrubIdNumbers(formatted.message),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: kept,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The HTTP server every service runs: GraphQL at POST /graphql (Apollo Server's own request
+ * pipeline), liveness at GET /health, readiness at GET /ready, a request id on every request, a
+ * body-size limit, and a graceful shutdown that finishes in-flight requests.
+ */
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import bodyParser from 'body-parser';
+import type { Logger } from './logger.js';
+
+export interface ReadinessReport {
+  ready: boolean;
+  /** One entry per dependency: `ok`, or a short reason it is not ready (never a URL or a secret). */
+  checks: Record<string, string>;
+}
+
+export interface RequestInfo {
+  req: IncomingMessage;
+  requestId: string;
+  log: Logger;
+}
+
+export interface ServiceOptions<TContext extends BaseContext> {
+  /** `gateway`, `province`, `bz`, …: used in logs. */
+  name: string;
+  log: Logger;
+  apollo: ApolloServer<TContext>;
+  context: (info: RequestInfo) => Promise<TContext>;
+  readiness: () => Promise<ReadinessReport>;
+  /** Largest accepted request body, in body-parser's notation. @default '100kb' */
+  bodyLimit?: string;
+  /** How long shutdown waits for in-flight requests before closing them, ms. @default 10000 */
+  drainTimeoutMs?: number;
+  /** Counters served as JSON at GET /metrics. */
+  metrics?: () => Record<string, number>;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish, then stops Apollo Server. */
+  stop(): Promise<void>;
+}
+
+/** A request id from the caller is kept when it is a plain token, so one id spans gateway and subgraphs. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+/** An HTTP-level refusal in the GraphQL error shape, so clients parse one format. */
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+interface BodyParserError extends Error {
+  status?: number;
+  type?: string;
+}
+
+export async function startService<TContext extends BaseContext>(
+  options: ServiceOptions<TContext>,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningService> {
+  const { apollo, log } = options;
+  await apollo.start();
+  const parseJson = bodyParser.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: ['application/json', 'application/graphql-response+json'] });
+  let inFlight = 0;
+
+  const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger) => {
+    parseJson(req, res, (error?: BodyParserError) => {
+      if (error) {
+        const tooLarge = error.type === 'entity.too.large';
+        sendError(
+          res,
+          error.status ?? 400,
+          tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+          tooLarge ? 'The request body is larger than this service accepts.' : 'The request body is not valid JSON.',
+        );
+        return;
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const url = new URL(req.url ?? '/', 'http://service');
+      apollo
+        .executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: (req.method ?? 'GET').toUpperCase(),
+            headers,
+            search: url.search,
+            body: 'body' in req ? (req as IncomingMessage & { body: unknown }).body : undefined,
+          },
+          context: () => options.context({ req, requestId, log: requestLog }),
+        })
+        .then(async (response) => {
+          for (const [key, value] of response.headers) res.setHeader(key, value);
+          res.statusCode = response.status ?? 200;
+          if (response.body.kind === 'complete') {
+            res.end(response.body.string);
+            return;
+          }
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        })
+        .catch((failure: unknown) => {
+          requestLog.error({ err: failure instanceof Error ? { type: failure.name } : {} }, 'request failed outside GraphQL');
+          if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'The service failed to answer.');
+          else res.end();
+        });
+    });
+  };
+
+  const server = http.createServer((req, res) => {
+    const requestId = requestIdOf(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const path = (req.url ?? '/').split('?')[0];
+    inFlight++;
+    res.on('close', () => inFlight--);
+    if (path === '/health' && req.method === 'GET') {
+      sendJson(res, 200, { status: 'ok', service: options.name });
+      return;
+    }
+    if (path === '/ready' && req.method === 'GET') {
+      options
+        .readiness()
+        .then((report) => sendJson(res, report.ready ? 200 : 503, { service: options.name, ...report }))
+        .catch(() => sendJson(res, 503, { service: options.name, ready: false, checks: { self: 'readiness check failed' } }));
+      return;
+    }
+    if (path === '/metrics' && req.method === 'GET') {
+      sendJson(res, 200, { service: options.name, ...(options.metrics?.() ?? {}) });
+      return;
+    }
+    if (path === '/graphql') {
+      handleGraphQL(req, res, requestId, log.child({ requestId }));
+      return;
+    }
+    sendError(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${host}:${address.port}/graphql`;
+  log.info({ port: address.port }, `${options.name} listening`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      server.closeAllConnections();
+      await closed;
+      await apollo.stop();
+      log.info(`${options.name} stopped`);
+    })();
+    return stopping;
+  };
+  return { url, port: address.port, stop };
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits. */
+export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
+  let done = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (done) return;
+    done = true;
+    log.info({ signal }, 'shutting down');
+    stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', handler);
+  process.once('SIGINT', handler);
+}

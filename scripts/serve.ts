@@ -1,0 +1,19 @@
+// Runs one service in this process: `tsx scripts/serve.ts <gateway|province|bz|aks|wlmq>`.
+import { loadConfig, ConfigError } from '../platform/config.js';
+import { stopOnSignals } from '../platform/http.js';
+import { createLogger } from '../platform/logger.js';
+import { SERVICE_NAMES, startNamedService } from '../platform/services.js';
+
+const name = process.argv[2] ?? '';
+if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
+  console.error(`usage: tsx scripts/serve.ts <${SERVICE_NAMES.join('|')}>`);
+  process.exit(2);
+}
+try {
+  const config = loadConfig();
+  const service = await startNamedService(name, config);
+  stopOnSignals(createLogger({ service: name, level: config.logLevel }), service.stop);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : `${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

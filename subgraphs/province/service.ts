@@ -1,0 +1,27 @@
+/** Assembles the province subgraph service. It reads no portal database. */
+import { ApolloServer } from '@apollo/server';
+import type { RegionDefinition } from '../../domain/regions.js';
+import type { Config } from '../../platform/config.js';
+import { subgraphErrorFormatter } from '../../platform/errors.js';
+import type { ServiceOptions } from '../../platform/http.js';
+import { createIdentity } from '../../platform/identity.js';
+import type { Logger } from '../../platform/logger.js';
+import { createProvinceSchema, type ProvinceContext } from './schema.js';
+
+export type ProvinceService = ServiceOptions<ProvinceContext> & { close(): Promise<void> };
+
+export function createProvinceService(regions: readonly RegionDefinition[], config: Config, log: Logger): ProvinceService {
+  const apollo = new ApolloServer<ProvinceContext>({
+    schema: createProvinceSchema(regions, createIdentity(config.identitySecret)),
+    formatError: subgraphErrorFormatter('province', log),
+    includeStacktraceInErrorResponses: false,
+  });
+  return {
+    name: 'province',
+    log,
+    apollo,
+    context: async ({ log: requestLog }) => ({ log: requestLog }),
+    readiness: async () => ({ ready: true, checks: { registry: `${regions.length} regions` } }),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Assembles a regional subgraph service: its portal database (a PostgreSQL server from
+ * configuration, or embedded PGlite migrated and filled with demo data), its source, its schema
+ * from the template, per-request loaders, readiness and metrics.
+ */
+import { ApolloServer } from '@apollo/server';
+import { writeDemoData } from '../../demo/index.js';
+import type { Config } from '../../platform/config.js';
+import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';
+import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
+import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
+import { subgraphErrorFormatter } from '../../platform/errors.js';
+import type { ServiceOptions } from '../../platform/http.js';
+import { createIdentity } from '../../platform/identity.js';
+import type { Logger } from '../../platform/logger.js';
+import { createRegionalSchema, type RegionalContext } from './createRegionalSubgraph.js';
+import { loggingReporter } from './dataQuality.js';
+import { createLoaders } from './loaders.js';
+import type { RegionalModule } from './module.js';
+
+export type RegionalService = ServiceOptions<RegionalContext> & {
+  /** Closes the database connections (after the HTTP server stopped). */
+  close(): Promise<void>;
+  /** SQL statements sent so far. */
+  statements(): number;
+};
+
+/** The embedded default: an in-process database, migrated and filled with the demo data set. */
+async function embeddedAdapter(module: RegionalModule, seed: number, log: Logger): Promise<{ adapter: PrismaAdapter; close(): Promise<void> }> {
+  const db = await openEmbeddedDatabase();
+  const sql = createEmbeddedClient(db);
+  await migrate(sql, regionMigrationsDir(module.region.code));
+  const summary = await writeDemoData({ [module.region.code]: sql }, { seed });
+  log.info({ demo: summary }, 'embedded database migrated and filled with demo data');
+  return { adapter: prismaAdapterFor({ kind: 'embedded', db }), close: () => db.close() };
+}
+
+export async function createRegionalService(module: RegionalModule, config: Config, log: Logger): Promise<RegionalService> {
+  const { region } = module;
+  const database = config.regionDatabases[region.code] ?? { kind: 'embedded' as const };
+  const { adapter, close: closeDatabase } =
+    database.kind === 'postgres'
+      ? { adapter: prismaAdapterFor({ kind: 'postgres', url: database.url }), close: async () => {} }
+      : await embeddedAdapter(module, config.demoSeed, log);
+
+  let statements = 0;
+  const { source, disconnect } = module.connect(adapter, {
+    report: loggingReporter(log),
+    onStatement: () => {
+      statements++;
+    },
+  });
+
+  const apollo = new ApolloServer<RegionalContext>({
+    schema: createRegionalSchema(region, source, createIdentity(config.identitySecret)),
+    formatError: subgraphErrorFormatter(region.code, log),
+    includeStacktraceInErrorResponses: false,
+  });
+
+  return {
+    name: region.code,
+    log,
+    apollo,
+    context: async ({ log: requestLog }) => ({ loaders: createLoaders(source), log: requestLog }),
+    readiness: async () => {
+      try {
+        await source.ping();
+        return { ready: true, checks: { database: 'ok' } };
+      } catch {
+        return { ready: false, checks: { database: 'not answering' } };
+      }
+    },
+    metrics: () => ({ sqlStatements: statements }),
+    statements: () => statements,
+    close: async () => {
+      await disconnect();
+      await closeDatabase();
+    },
+  };
+}
