@@ -59,11 +59,14 @@ const applicationSelect = {
 const REVIEW_YEAR = Prisma.sql`gateway.wlmq_review_year("reviewYear")`;
 
 /** A passport or permit holder has no resident ID number, so is never matched by one. */
-const holdsResidentId = (table: string): Prisma.Sql =>
+const holdsResidentId = (table: 'k' | 'o' | '"Declaration"'): Prisma.Sql =>
   Prisma.sql`(${Prisma.raw(`${table}."certType"`)} IS NULL OR ${Prisma.raw(`${table}."certType"`)} <> ALL(${[...NON_RESIDENT_CERT_TYPES]}::text[]))`;
 
 /** The rows whose `column` maps to one of the shared values the filter was built from. */
-function matchesLocal(column: string, filter: LocalValueFilter): Prisma.Sql {
+function matchesLocal(
+  column: '"seriesName"' | '"targetTitle"' | '"way"' | '"flowState"',
+  filter: LocalValueFilter,
+): Prisma.Sql {
   const col = Prisma.raw(column);
   const alternatives: Prisma.Sql[] = [];
   if (filter.values.length > 0) alternatives.push(Prisma.sql`${col} = ANY(${filter.values}::text[])`);
@@ -268,8 +271,8 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
          ${columns.length > 0 ? Prisma.sql`GROUP BY ${Prisma.join(columns)}` : Prisma.empty}`;
       // Local groups that map to the same shared values (e.g. two unknown flow states) are one group.
       const merged = new Map<string, StatisticsGroup>();
+      // Without dimensions SQL gives one row, the total, even when it is 0: that is the answer.
       for (const row of rows) {
-        if (row.count === 0) continue;
         const group: StatisticsGroup = { series: null, specialty: null, level: null, reviewKind: null, status: null, count: 0 };
         for (const { column, assign } of dimensions) assign(group, row[column] ?? null);
         const key = JSON.stringify([group.series, group.specialty, group.level, group.reviewKind, group.status]);

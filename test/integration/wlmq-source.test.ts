@@ -615,8 +615,10 @@ describe('statistics', () => {
     expect(counts).toEqual(expectedGroups(null, (a) => `|${a.specialty ?? ''}||${a.reviewKind}|`));
   });
 
-  it('has no groups for a year without declarations', async () => {
-    expect(await source.statistics(1999, [])).toEqual([]);
+  it('has a total of 0 and no groups for a year without declarations', async () => {
+    expect(await source.statistics(1999, [])).toEqual([
+      { series: null, specialty: null, level: null, reviewKind: null, status: null, count: 0 },
+    ]);
     expect(await source.statistics(1999, ['STATUS'])).toEqual([]);
   });
 });
