@@ -20,6 +20,8 @@ export type RegionDatabase =
 export interface Config {
   environment: 'development' | 'test' | 'production';
   logLevel: string;
+  /** Append logs to this file instead of stdout (LOG_FILE); null for stdout. */
+  logFile: string | null;
   /** Gateway HTTP port (PORT), default 4000. */
   gatewayPort: number;
   /** Ports of the subgraphs when started by this project, keyed by service name. */
@@ -108,6 +110,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
   return {
     environment,
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
+    logFile: env.LOG_FILE || null,
     gatewayPort: integer(env, 'PORT', 4000, 0),
     servicePorts,
     subgraphUrls,

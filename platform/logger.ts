@@ -26,11 +26,14 @@ export const REDACTED_PATHS = [
   '*.variables',
 ];
 
-export function createLogger(options: { service: string; level: string }): Logger {
-  return pino({
-    level: options.level,
-    base: { service: options.service },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+export function createLogger(options: { service: string; level: string; file?: string | null }): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: options.service },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.file ? pino.destination({ dest: options.file, sync: true, append: true, mkdir: true }) : undefined,
+  );
 }

@@ -21,7 +21,7 @@ export interface StartedService extends RunningService {
 }
 
 export async function startNamedService(name: string, config: Config, port?: number): Promise<StartedService> {
-  const log = createLogger({ service: name, level: config.logLevel });
+  const log = createLogger({ service: name, level: config.logLevel, file: config.logFile });
   const listenOn = port ?? (name === 'gateway' ? config.gatewayPort : (config.servicePorts[name] ?? 0));
   const started = async (
     running: RunningService,

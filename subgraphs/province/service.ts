@@ -1,5 +1,6 @@
 /** Assembles the province subgraph service. It reads no portal database. */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Config } from '../../platform/config.js';
 import { subgraphErrorFormatter } from '../../platform/errors.js';
@@ -15,6 +16,8 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     schema: createProvinceSchema(regions, createIdentity(config.identitySecret)),
     formatError: subgraphErrorFormatter('province', log),
     includeStacktraceInErrorResponses: false,
+    // Traces are for Apollo's hosted reporting, which this deployment does not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   return {
     name: 'province',

@@ -4,7 +4,7 @@
  * from the template, per-request loaders, readiness and metrics.
  */
 import { ApolloServer } from '@apollo/server';
-import { writeDemoData } from '../../demo/index.js';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../../platform/config.js';
 import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
@@ -30,6 +30,8 @@ async function embeddedAdapter(module: RegionalModule, seed: number, log: Logger
   const db = await openEmbeddedDatabase();
   const sql = createEmbeddedClient(db);
   await migrate(sql, regionMigrationsDir(module.region.code));
+  // Loaded only here: a service on a real portal database never needs the generator.
+  const { writeDemoData } = await import('../../demo/index.js');
   const summary = await writeDemoData({ [module.region.code]: sql }, { seed });
   log.info({ demo: summary }, 'embedded database migrated and filled with demo data');
   return { adapter: prismaAdapterFor({ kind: 'embedded', db }), close: () => db.close() };
@@ -55,6 +57,8 @@ export async function createRegionalService(module: RegionalModule, config: Conf
     schema: createRegionalSchema(region, source, createIdentity(config.identitySecret)),
     formatError: subgraphErrorFormatter(region.code, log),
     includeStacktraceInErrorResponses: false,
+    // Traces are for Apollo's hosted reporting, which this deployment does not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
 
   return {

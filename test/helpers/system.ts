@@ -1,0 +1,78 @@
+/**
+ * The whole system in one test process: province, every region and the gateway, each on its own
+ * port, the regions on real PostgreSQL test databases. A test can stop one service, or make its
+ * database unreachable, and see what clients get.
+ */
+import { REGIONS } from '../../domain/regions.js';
+import { loadConfig, type Config } from '../../platform/config.js';
+import { startNamedService, type StartedService } from '../../platform/services.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export interface TestSystem {
+  config: Config;
+  gatewayUrl: string;
+  databases: Record<string, TestDatabase>;
+  services: Map<string, StartedService>;
+  /** POSTs a GraphQL operation to the gateway and returns the parsed body. */
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLBody<T>>;
+  /** Stops one service (as if it crashed); the others keep running. */
+  stopService(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface GraphQLBody<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export const TEST_IDENTITY_SECRET = 'test-identity-secret-0123456789abcdef';
+
+export async function startTestSystem(options: {
+  /** Fills the regions' databases before the services start. */
+  seed?: (databases: Record<string, TestDatabase>) => Promise<void>;
+  env?: Record<string, string>;
+} = {}): Promise<TestSystem> {
+  const databases: Record<string, TestDatabase> = {};
+  for (const region of REGIONS) databases[region.code] = await createTestDatabase(region.code);
+  await options.seed?.(databases);
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+    SUBGRAPH_TIMEOUT_MS: '3000',
+    ...Object.fromEntries(REGIONS.map((region) => [`${region.code.toUpperCase()}_DATABASE_URL`, databases[region.code]!.url])),
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const services = new Map<string, StartedService>();
+  for (const name of ['province', ...REGIONS.map((region) => region.code)]) {
+    services.set(name, await startNamedService(name, config, 0));
+  }
+  const subgraphUrls = Object.fromEntries([...services].map(([name, service]) => [name, service.url]));
+  const gateway = await startNamedService('gateway', { ...config, subgraphUrls }, 0);
+  services.set('gateway', gateway);
+
+  return {
+    config,
+    gatewayUrl: gateway.url,
+    databases,
+    services,
+    async query(query, variables, headers) {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLBody<never>;
+    },
+    async stopService(name) {
+      await services.get(name)?.stop();
+      services.delete(name);
+    },
+    async stop() {
+      for (const service of [...services.values()].reverse()) await service.stop();
+      services.clear();
+      for (const database of Object.values(databases)) await database.drop();
+    },
+  };
+}
