@@ -24,8 +24,11 @@ export function userInputError(code: ErrorCode, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: 200 } } });
 }
 
-/** Codes a resolver raised on purpose: passed through as they are. */
-const DELIBERATE = new Set<string>(Object.values(ErrorCode));
+/**
+ * Codes a resolver raised on purpose: passed through as they are. Not INTERNAL_SERVER_ERROR, which
+ * Apollo Server gives any unexpected error, whose message may hold SQL or driver text.
+ */
+const DELIBERATE = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 
 /**
  * Connection-level failures of PostgreSQL or of Prisma's driver adapter: the portal database is
