@@ -76,3 +76,11 @@ export async function startTestSystem(options: {
     },
   };
 }
+
+/**
+ * Headers a test needs to call a subgraph directly, as the gateway would. Empty while subgraphs
+ * take any caller; the place to add the gateway's credential.
+ */
+export async function subgraphHeaders(): Promise<Record<string, string>> {
+  return {};
+}
