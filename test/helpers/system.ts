@@ -84,3 +84,8 @@ export async function startTestSystem(options: {
 export async function subgraphHeaders(): Promise<Record<string, string>> {
   return {};
 }
+
+/** Headers every client request to the gateway needs (its credential, once there is one). */
+export async function gatewayHeaders(): Promise<Record<string, string>> {
+  return {};
+}
