@@ -159,7 +159,7 @@ export async function startService<TContext extends BaseContext>(
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const url = `http://${host}:${address.port}/graphql`;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`;
   log.info({ port: address.port }, `${options.name} listening`);
 
   let stopping: Promise<void> | undefined;
