@@ -14,6 +14,8 @@ import { REQUEST_ID_HEADER } from '../platform/http.js';
 
 export interface GatewayContext {
   requestId: string;
+  /** The gateway's own short-lived token naming the verified caller (platform/auth.ts). */
+  internalToken?: string;
 }
 
 export interface SubgraphFetcherOptions {
@@ -78,6 +80,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // loading have no such context.
     if (options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION && options.context.requestId) {
       options.request.http?.headers.set(REQUEST_ID_HEADER, options.context.requestId);
+    }
+    // The caller's verified claims travel only with the caller's own operations, signed by the
+    // gateway; anything else the gateway sends carries no principal, so the subgraphs refuse it.
+    if (options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION && options.context.internalToken) {
+      options.request.http?.headers.set('authorization', `Bearer ${options.context.internalToken}`);
     }
   }
 }

@@ -21,8 +21,11 @@ export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFor
   if (kept.code === undefined || kept.code === 'DOWNSTREAM_SERVICE_ERROR') {
     kept.code = 'INTERNAL_SERVER_ERROR';
   }
+  // A refusal raised while building the context (authentication) is the whole answer: Apollo's
+  // "Context creation failed: " prefix only confuses the client.
+  const message = formatted.message.replace(/^Context creation failed: /, '');
   return {
-    message: scrubIdNumbers(formatted.message),
+    message: scrubIdNumbers(message),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: kept,

@@ -6,8 +6,11 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { readFileSync } from 'node:fs';
+import { signInternalToken, type Principal } from '../platform/auth.js';
+import type { AuthConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
+import { createAuthenticator } from './authenticate.js';
 import { createSubgraphFetcher, SubgraphDataSource, type GatewayContext } from './dataSource.js';
 import { formatGatewayError } from './formatError.js';
 
@@ -22,10 +25,18 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Introspection for development tools. @default true */
   introspection?: boolean;
+  /** How clients' bearer tokens are verified. */
+  auth: AuthConfig;
+  /** Key of the token the gateway signs for the subgraphs. */
+  internalTokenSecret: string;
+  /** Configured region codes: a portal token must name one. */
+  regions: readonly string[];
 }
 
+export type GatewayRequestContext = GatewayContext & { log: Logger; principal: Principal };
+
 /** One log line per operation: its name, duration and error codes. Never variables (they hold ID numbers). */
-function operationLogPlugin(): ApolloServerPlugin<GatewayContext & { log: Logger }> {
+function operationLogPlugin(): ApolloServerPlugin<GatewayRequestContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -45,14 +56,17 @@ function operationLogPlugin(): ApolloServerPlugin<GatewayContext & { log: Logger
   };
 }
 
-export function createGatewayService(options: GatewayOptions): ServiceOptions<GatewayContext & { log: Logger }> & { close(): Promise<void> } {
+export function createGatewayService(options: GatewayOptions): ServiceOptions<GatewayRequestContext> & { close(): Promise<void> } {
   const { fetcher, close } = createSubgraphFetcher({ timeoutMs: options.timeoutMs });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
       new SubgraphDataSource(name, { url: options.subgraphUrls[name] ?? url, fetcher }),
   });
-  const apollo = new ApolloServer<GatewayContext & { log: Logger }>({
+  const authenticator = createAuthenticator(options.auth, options.regions);
+  // Rejected only by a key that cannot be imported; the first request then fails with a logged error.
+  authenticator.catch((error: unknown) => options.log.error({ err: error instanceof Error ? { type: error.name } : {} }, 'client token key could not be loaded'));
+  const apollo = new ApolloServer<GatewayRequestContext>({
     gateway,
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
@@ -63,7 +77,11 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
     name: 'gateway',
     log: options.log,
     apollo,
-    context: async ({ requestId, log }) => ({ requestId, log }),
+    context: async ({ req, requestId, log }) => {
+      const principal = await (await authenticator).authenticate(req);
+      const internalToken = await signInternalToken(principal, options.internalTokenSecret);
+      return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken };
+    },
     readiness: async () => ({ ready: true, checks: { supergraph: 'ok' } }),
     close,
   };

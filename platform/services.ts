@@ -44,6 +44,9 @@ export async function startNamedService(name: string, config: Config, port?: num
       timeoutMs: config.subgraphTimeoutMs,
       log,
       introspection: config.environment !== 'production',
+      auth: config.auth,
+      internalTokenSecret: config.internalTokenSecret,
+      regions: Object.keys(config.regionDatabases),
     });
     return started(await startService(gateway, listenOn), gateway.close);
   }

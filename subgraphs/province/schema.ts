@@ -10,12 +10,16 @@ import { InvalidIdNumberError, maskIdNumber, normaliseIdNumber } from '../../dom
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
+import type { Principal } from '../../platform/auth.js';
 import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { FEDERATION_LINK, fullSelection, recordTypeName, regionStubsSdl, regionTypeName, SHARED_SDL } from '../../schema/sdl.js';
 
 export interface ProvinceContext {
   log: Logger;
+  requestId: string;
+  /** The caller, from the gateway's token (platform/auth.ts). */
+  principal: Principal;
 }
 
 export function provinceSubgraphSdl(regions: readonly RegionDefinition[]): string {

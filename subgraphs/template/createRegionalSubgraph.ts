@@ -8,6 +8,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
+import type { Principal } from '../../platform/auth.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
@@ -18,6 +19,8 @@ import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './s
 export interface RegionalContext {
   loaders: RegionalLoaders;
   log: Logger;
+  /** The caller, from the gateway's token (platform/auth.ts). */
+  principal: Principal;
 }
 
 /** The resolved form of `<Prefix>Record`: the sealed reference and the number it opens to. */

@@ -5,6 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { createInternalTokenVerifier } from '../../platform/auth.js';
 import type { Config } from '../../platform/config.js';
 import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
@@ -53,6 +54,7 @@ export async function createRegionalService(module: RegionalModule, config: Conf
     },
   });
 
+  const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, Object.keys(config.regionDatabases));
   const apollo = new ApolloServer<RegionalContext>({
     schema: createRegionalSchema(region, source, createIdentity(config.identitySecret)),
     formatError: subgraphErrorFormatter(region.code, log),
@@ -65,7 +67,10 @@ export async function createRegionalService(module: RegionalModule, config: Conf
     name: region.code,
     log,
     apollo,
-    context: async ({ log: requestLog }) => ({ loaders: createLoaders(source), log: requestLog }),
+    context: async ({ req, log: requestLog }) => {
+      const principal = await internalTokens.verify(req);
+      return { loaders: createLoaders(source), log: requestLog, principal };
+    },
     readiness: async () => {
       try {
         await source.ping();

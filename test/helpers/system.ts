@@ -4,6 +4,8 @@
  * database unreachable, and see what clients get.
  */
 import { REGIONS } from '../../domain/regions.js';
+import { mintDevelopmentToken } from '../../gateway/developmentToken.js';
+import { signInternalToken, type Role } from '../../platform/auth.js';
 import { loadConfig, type Config } from '../../platform/config.js';
 import { startNamedService, type StartedService } from '../../platform/services.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -60,7 +62,8 @@ export async function startTestSystem(options: {
     async query(query, variables, headers) {
       const response = await fetch(gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        // An analyst's token unless the test sends its own Authorization header (or an empty one).
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...(await gatewayHeaders(undefined, options.env)), ...headers },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLBody<never>;
@@ -77,15 +80,30 @@ export async function startTestSystem(options: {
   };
 }
 
+/** A caller of the gateway in tests: an analyst unless a test asks for another role. */
+export type TestCaller = { role: Role; region?: string; subject?: string };
+
+const testConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'test', ...env });
+
 /**
- * Headers a test needs to call a subgraph directly, as the gateway would. Empty while subgraphs
- * take any caller; the place to add the gateway's credential.
+ * Headers a test needs to call a subgraph directly, as the gateway would: the gateway's own
+ * short-lived token (platform/auth.ts), signed with the configured INTERNAL_TOKEN_SECRET.
  */
-export async function subgraphHeaders(): Promise<Record<string, string>> {
-  return {};
+export async function subgraphHeaders(caller: TestCaller = { role: 'analyst' }, env?: Record<string, string>): Promise<Record<string, string>> {
+  const principal = { role: caller.role, region: caller.region ?? null, subject: caller.subject ?? `test-${caller.role}` };
+  return { authorization: `Bearer ${await signInternalToken(principal, testConfig(env).internalTokenSecret)}` };
 }
 
-/** Headers every client request to the gateway needs (its credential, once there is one). */
-export async function gatewayHeaders(): Promise<Record<string, string>> {
-  return {};
+/**
+ * Headers every client request to the gateway needs: a development token of the given role (an
+ * analyst by default, who may read every region, blind), signed with the test configuration's key.
+ */
+export async function gatewayHeaders(caller: TestCaller = { role: 'analyst' }, env?: Record<string, string>): Promise<Record<string, string>> {
+  const token = await mintDevelopmentToken(testConfig(env).auth, {
+    role: caller.role,
+    ...(caller.region ? { region: caller.region } : {}),
+    subject: caller.subject ?? `test-${caller.role}`,
+    expiresIn: '10m',
+  });
+  return { authorization: `Bearer ${token}` };
 }

@@ -1,0 +1,126 @@
+/**
+ * Who is asking: the principal every service acts for, and the short-lived token in which the
+ * gateway hands it to the subgraphs. @apollo/gateway enforces no authorization directive (only
+ * Apollo Router does: ../shared/DESIGN.md, "Gateway facts worth knowing"), so the gateway
+ * authenticates the client (gateway/authenticate.ts), signs the verified claims with its own key,
+ * and each subgraph verifies that token and enforces access itself (subgraphs/access.ts).
+ */
+import type { IncomingMessage } from 'node:http';
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+
+/**
+ * The three kinds of user (issue 5):
+ * - `analyst` reads every region, blind as in 盲评: ID numbers masked, names and employers hidden;
+ * - `portal` is one region's portal: people by ID number, the annual-review check, full detail of
+ *   its own region's applications and only region, year, kind and status of other regions';
+ * - `dashboard` reads statistics only, with small counts suppressed.
+ */
+export const ROLES = ['analyst', 'portal', 'dashboard'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  role: Role;
+  /** The region a portal is bound to; null for the other roles. */
+  region: string | null;
+  /** The token's `sub`: which user or system (never a person's name or ID number). */
+  subject: string;
+}
+
+/** Issuer and audience of the gateway's own tokens: a client's token is never accepted in their place. */
+export const INTERNAL_ISSUER = 'xjzc-gateway';
+export const INTERNAL_AUDIENCE = 'subgraphs';
+/** Long enough for one request's fan-out, short enough that a leaked token is soon useless. */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
+/** Allowed clock difference between services, seconds. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** A refusal of the caller's credentials: HTTP 401 in the GraphQL error shape. */
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'UNAUTHENTICATED',
+      http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) },
+    },
+  });
+}
+
+/** The bearer token of an `Authorization` header, or null when there is none. */
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>): string | null {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/**
+ * The principal a verified token's claims name, or a reason it names none. Claims are checked
+ * field by field: a token that verifies but carries an unknown role or a portal without a
+ * configured region grants nothing.
+ */
+export function principalFromClaims(claims: Record<string, unknown>, regions: readonly string[]): Principal | string {
+  const { role, region, sub } = claims;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 200) return 'The token has no subject (sub).';
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    return `The token's role must be one of ${ROLES.join(', ')}.`;
+  }
+  if (role === 'portal') {
+    if (typeof region !== 'string' || !regions.includes(region)) {
+      return `A portal token must name its region, one of ${regions.join(', ')}.`;
+    }
+    return { role, region, subject: sub };
+  }
+  return { role: role as Role, region: null, subject: sub };
+}
+
+function internalKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+/** Signs the gateway's token for the subgraphs: the verified principal, 60 s, audience `subgraphs`. */
+export async function signInternalToken(principal: Principal, secret: string): Promise<string> {
+  return new SignJWT({ role: principal.role, ...(principal.region ? { region: principal.region } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(principal.subject)
+    .setIssuer(INTERNAL_ISSUER)
+    .setAudience(INTERNAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${INTERNAL_TOKEN_TTL_SECONDS}s`)
+    .sign(internalKey(secret));
+}
+
+export interface InternalTokenVerifier {
+  /** The principal of a request from the gateway; throws UNAUTHENTICATED (401) otherwise. */
+  verify(req: Pick<IncomingMessage, 'headers'>): Promise<Principal>;
+}
+
+/**
+ * What every subgraph runs in its context: a request without the gateway's valid token is refused,
+ * so nobody reaches personal data by calling a subgraph directly.
+ */
+export function createInternalTokenVerifier(secret: string, regions: readonly string[]): InternalTokenVerifier {
+  const key = internalKey(secret);
+  return {
+    async verify(req) {
+      const token = bearerToken(req);
+      if (!token) throw unauthenticated('This service answers only the gateway: the gateway\'s credential is missing.');
+      let claims: Record<string, unknown>;
+      try {
+        ({ payload: claims } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          issuer: INTERNAL_ISSUER,
+          audience: INTERNAL_AUDIENCE,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['exp', 'sub'],
+        }));
+      } catch (error) {
+        if (error instanceof joseErrors.JOSEError) throw unauthenticated('This service answers only the gateway: its credential is not valid.');
+        throw error;
+      }
+      const principal = principalFromClaims(claims, regions);
+      if (typeof principal === 'string') throw unauthenticated(principal);
+      return principal;
+    },
+  };
+}
