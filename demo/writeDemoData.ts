@@ -161,26 +161,37 @@ function validate(options: WriteDemoDataOptions): { total: number; years: number
   return { total, years };
 }
 
-/** The portal tables of `region` that already hold rows (SQL names, e.g. `"Declaration"`). */
-export async function portalTablesWithRows(sql: SqlClient, region: DemoRegion): Promise<string[]> {
-  const tables = PORTAL_TABLES[region];
-  const missing: string[] = [];
+async function existingTables(sql: SqlClient, tables: readonly string[]): Promise<string[]> {
+  const present: string[] = [];
   for (const table of tables) {
     const { rows } = await sql.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [table]);
-    if (!rows[0]?.present) missing.push(table);
+    if (rows[0]?.present) present.push(table);
   }
+  return present;
+}
+
+/**
+ * The portal tables of `region` that exist and already hold rows (SQL names, e.g. `"Declaration"`).
+ * Safe on a database not migrated yet, so that it can be asked before touching anything.
+ */
+export async function portalTablesWithRows(sql: SqlClient, region: DemoRegion): Promise<string[]> {
+  const withRows: string[] = [];
+  for (const table of await existingTables(sql, PORTAL_TABLES[region])) {
+    const { rows } = await sql.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+    if (rows[0]?.any) withRows.push(table);
+  }
+  return withRows;
+}
+
+async function requireMigrated(sql: SqlClient, region: DemoRegion): Promise<void> {
+  const present = new Set(await existingTables(sql, PORTAL_TABLES[region]));
+  const missing = PORTAL_TABLES[region].filter((table) => !present.has(table));
   if (missing.length > 0) {
     throw new DemoDataError(
       'TARGET_NOT_MIGRATED',
       `The ${region} database has no table ${missing.join(', ')}: migrate it first (npm run db:migrate).`,
     );
   }
-  const withRows: string[] = [];
-  for (const table of tables) {
-    const { rows } = await sql.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
-    if (rows[0]?.any) withRows.push(table);
-  }
-  return withRows;
 }
 
 interface RegionPlan {
@@ -211,6 +222,7 @@ async function writeRegion<R>(generator: RegionGenerator<R>, sql: SqlClient, pla
     plan.onProgress?.({ region, applicationsWritten: written, applicationsPlanned: plan.applications });
 
   return sql.transaction(async (tx) => {
+    await requireMigrated(tx, region);
     const occupied = await portalTablesWithRows(tx, region);
     if (occupied.length > 0) {
       if (!plan.replaceExisting) {
