@@ -7,6 +7,7 @@ import { DEMO_CAST, CAST_MEMBERS, castApplicationCounts } from '../../demo/cast.
 import {
   DemoDataError,
   minimumApplications,
+  portalTablesWithRows,
   writeDemoData,
   type DemoProgress,
   type DemoRegion,
@@ -17,7 +18,7 @@ import { normaliseIdNumber } from '../../domain/idNumber.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
 import type { SqlClient } from '../../platform/database/sql.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const REGIONS: readonly DemoRegion[] = ['bz', 'aks', 'wlmq'];
 const TABLES: Readonly<Record<DemoRegion, readonly string[]>> = {
@@ -148,6 +149,14 @@ describe('portal safety', () => {
 
     await writeDemoData(targetsOf(runB), { seed: SEED, replaceExisting: true });
     expect(await digests(targetsOf(runB))).toEqual(before);
+  });
+
+  it('refuses a database that was never migrated, and reports no rows there without failing', async () => {
+    const empty = await createEmptyTestDatabase('demo');
+    opened.push(empty);
+    expect(await portalTablesWithRows(empty.sql, 'aks')).toEqual([]);
+    await expect(writeDemoData({ aks: empty.sql }, { seed: SEED })).rejects.toMatchObject({ code: 'TARGET_NOT_MIGRATED' });
+    expect(await portalTablesWithRows(runA.aks.sql, 'aks')).toEqual(TABLES.aks);
   });
 
   it('moves the serial sequences past the keys it wrote', async () => {
