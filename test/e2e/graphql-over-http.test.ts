@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('GraphQL over HTTP audit of the gateway', () => {
   // The audit's own requests, with whatever credential the gateway requires of every client.
-  const fetchWithCredential = async (input: RequestInfo | URL, init: RequestInit = {}) => {
+  const fetchWithCredential = async (input: string | URL | Request, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     for (const [name, value] of Object.entries(await gatewayHeaders())) headers.set(name, value);
     return fetch(input, { ...init, headers });
