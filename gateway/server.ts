@@ -13,6 +13,7 @@ import type { ServiceOptions } from '../platform/http.js';
 import { createAuthenticator } from './authenticate.js';
 import { createSubgraphFetcher, SubgraphDataSource, type GatewayContext } from './dataSource.js';
 import { formatGatewayError } from './formatError.js';
+import { DEFAULT_QUERY_LIMITS, queryProtection, type QueryLimits } from './limits.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -31,6 +32,10 @@ export interface GatewayOptions {
   internalTokenSecret: string;
   /** Configured region codes: a portal token must name one. */
   regions: readonly string[];
+  /** Production hides field suggestions too. @default false */
+  production?: boolean;
+  /** @default DEFAULT_QUERY_LIMITS */
+  limits?: QueryLimits;
 }
 
 export type GatewayRequestContext = GatewayContext & { log: Logger; principal: Principal };
@@ -66,12 +71,18 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
   const authenticator = createAuthenticator(options.auth, options.regions);
   // Rejected only by a key that cannot be imported; the first request then fails with a logged error.
   authenticator.catch((error: unknown) => options.log.error({ err: error instanceof Error ? { type: error.name } : {} }, 'client token key could not be loaded'));
+  const protection = queryProtection(options.limits ?? DEFAULT_QUERY_LIMITS, { production: options.production ?? false });
   const apollo = new ApolloServer<GatewayRequestContext>({
     gateway,
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
     introspection: options.introspection ?? true,
-    plugins: [operationLogPlugin()],
+    // Validation errors do not echo the schema's names back (no "Did you mean …").
+    hideSchemaDetailsFromClientErrors: true,
+    // Apollo Server's default, stated: a JSON array of operations is refused (Armor sets it too).
+    allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
+    validationRules: protection.validationRules,
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]), operationLogPlugin()],
   });
   return {
     name: 'gateway',

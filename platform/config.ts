@@ -38,8 +38,6 @@ export interface Config {
   subgraphTimeoutMs: number;
   /** Seed of the demo-data generator on the embedded default. */
   demoSeed: number;
-}
-
   /** How the gateway verifies clients' bearer tokens (platform/auth.ts). */
   auth: AuthConfig;
   /** Key of the short-lived token the gateway signs for the subgraphs (INTERNAL_TOKEN_SECRET). */
@@ -61,17 +59,19 @@ export interface AuthConfig {
   issuer: string;
   /** Required `aud` of clients' tokens (AUTH_JWT_AUDIENCE). */
   audience: string;
+}
+
 const DEFAULT_PORTS: Record<string, number> = { province: 4001, bz: 4002, aks: 4003, wlmq: 4004 };
 /** Only for development and tests; production refuses to start without IDENTITY_SECRET. */
 const DEVELOPMENT_IDENTITY_SECRET = 'development-only-identity-secret-change-me';
-
-type Env = Readonly<Record<string, string | undefined>>;
 /** Development defaults of the two token keys; production refuses to start without real ones. */
 export const DEVELOPMENT_AUTH_JWT_SECRET = 'development-only-client-token-secret-change-me';
 const DEVELOPMENT_INTERNAL_TOKEN_SECRET = 'development-only-internal-token-secret-change-me';
 export const DEVELOPMENT_AUTH_ISSUER = 'xjzc-development';
 export const DEFAULT_AUTH_AUDIENCE = 'xjzc-gateway';
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 function integer(env: Env, name: string, fallback: number, min = 1, max = 65_535): number {
   const raw = env[name];
@@ -103,8 +103,6 @@ export function serviceVariable(service: string, suffix: string): string {
   return `${service.toUpperCase()}_${suffix}`;
 }
 
-export function loadConfig(env: Env = process.env, regions: readonly string[] = REGIONS.map((region) => region.code)): Config {
-  const environmentRaw = env.NODE_ENV ?? 'development';
 /** An HMAC key: at least 32 characters (256 bits of text), as RFC 7518 §3.2 asks of HS256 keys. */
 function secret(env: Env, name: string): string | undefined {
   const raw = env[name];
@@ -150,6 +148,8 @@ function loadAuth(env: Env, production: boolean): { auth: AuthConfig; internalTo
   };
 }
 
+export function loadConfig(env: Env = process.env, regions: readonly string[] = REGIONS.map((region) => region.code)): Config {
+  const environmentRaw = env.NODE_ENV ?? 'development';
   if (!['development', 'test', 'production'].includes(environmentRaw)) {
     throw new ConfigError('NODE_ENV', `must be development, test or production, got "${environmentRaw}"`);
   }
@@ -191,6 +191,6 @@ function loadAuth(env: Env, production: boolean): { auth: AuthConfig; internalTo
     identitySecret: identitySecret || DEVELOPMENT_IDENTITY_SECRET,
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 5_000, 1, 600_000),
     demoSeed: integer(env, 'DEMO_SEED', 20_240_707, 0, 2 ** 31 - 1),
+    ...loadAuth(env, environment === 'production'),
   };
 }
-    ...loadAuth(env, environment === 'production'),

@@ -17,6 +17,10 @@ export const ErrorCode = {
   PORTAL_DATABASE_UNAVAILABLE: 'PORTAL_DATABASE_UNAVAILABLE',
   REGION_UNAVAILABLE: 'REGION_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** No valid credential: the gateway's client token, or the gateway's own token at a subgraph. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller's role may not read this field (subgraphs/access.ts); the rest of the answer stays. */
+  FORBIDDEN: 'FORBIDDEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -47,6 +47,7 @@ export async function startNamedService(name: string, config: Config, port?: num
       auth: config.auth,
       internalTokenSecret: config.internalTokenSecret,
       regions: Object.keys(config.regionDatabases),
+      production: config.environment === 'production',
     });
     return started(await startService(gateway, listenOn), gateway.close);
   }

@@ -18,7 +18,7 @@ import type { RegionDefinition } from '../domain/regions.js';
 
 /** federation/v2.14 is the newest version @apollo/composition 2.14 accepts (DESIGN.md, pattern 9). */
 export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.14", import: ["@key", "@shareable", "@external", "@requires"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.14", import: ["@key", "@shareable", "@external", "@requires", "@inaccessible"])';
 
 export const SHARED_SDL = readFileSync(new URL('./shared.graphql', import.meta.url), 'utf8');
 const shared = parse(SHARED_SDL);
@@ -39,8 +39,9 @@ function printFields(fields: readonly FieldDefinitionNode[] | undefined, externa
       const node: FieldDefinitionNode = external
         ? {
             ...field,
+            // @inaccessible belongs to the owners' declarations; composition refuses it on an @external one.
             directives: [
-              ...(field.directives ?? []),
+              ...(field.directives ?? []).filter((directive) => directive.name.value !== 'inaccessible'),
               { kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: 'external' }, arguments: [] },
             ],
           }

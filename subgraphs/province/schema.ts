@@ -4,7 +4,7 @@
  * with @requires over the argument-free allApplications (../shared/DESIGN.md, patterns 1, 3, 4).
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { decideAnnualReview, type RegionAnswer } from '../../domain/annualReview.js';
 import { InvalidIdNumberError, maskIdNumber, normaliseIdNumber } from '../../domain/idNumber.js';
 import type { RegionDefinition } from '../../domain/regions.js';
@@ -13,6 +13,8 @@ import { ErrorCode, userInputError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/auth.js';
 import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
+import { applicationResolvers, requireRole } from '../access.js';
+import type { AccessLog } from './accessLog.js';
 import { FEDERATION_LINK, fullSelection, recordTypeName, regionStubsSdl, regionTypeName, SHARED_SDL } from '../../schema/sdl.js';
 
 export interface ProvinceContext {
@@ -23,7 +25,7 @@ export interface ProvinceContext {
 }
 
 export function provinceSubgraphSdl(regions: readonly RegionDefinition[]): string {
-  const required = `records { allApplications { ${fullSelection('Application')} } }`;
+  const required = `records { applicationsForProvince { ${fullSelection('Application')} } }`;
   return [
     FEDERATION_LINK,
     SHARED_SDL,
@@ -35,6 +37,23 @@ export function provinceSubgraphSdl(regions: readonly RegionDefinition[]): strin
   person(idNumber: String!): Person!
   "The configured regions (all, or those named by code); null where a region failed."
   regions(codes: [String!]): [Region]!
+  "Who looked a person up, newest first, by Person.key (analysts only)."
+  accessLog(personKey: ID!, first: Int = 50): [AccessLogEntry!]!
+}
+
+"One lookup of a person: who, when, in which operation. The person is named by Person.key only."
+type AccessLogEntry {
+  "When, ISO-8601 in Beijing time."
+  at: String!
+  "analyst, portal or dashboard."
+  role: String!
+  "The portal's region; null for the other roles."
+  region: String
+  "The caller's token subject."
+  subject: String!
+  "The client's operation name, where it gave one."
+  operation: String
+  requestId: String
 }
 
 "A person across every region, named by a pseudonymous key; the ID number itself is never readable."
@@ -89,7 +108,7 @@ interface PersonParent {
 
 interface RequiredRecord {
   __typename?: string;
-  allApplications?: Application[] | null;
+  applicationsForProvince?: Application[] | null;
 }
 
 const YEAR_RANGE = { min: 1978, max: 2100 };
@@ -105,23 +124,49 @@ function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyAr
     const record =
       records.find((candidate) => candidate?.__typename === recordTypeName(region)) ??
       (records[index]?.__typename === undefined ? records[index] : undefined);
-    return { region: region.code, applications: record?.allApplications ?? null };
+    return { region: region.code, applications: record?.applicationsForProvince ?? null };
   });
 }
 
-export function createProvinceSchema(regions: readonly RegionDefinition[], identity: Identity): GraphQLSchema {
+/** The client's operation name in the gateway's subgraph operation name, `AnnualReview__province__0`. */
+function clientOperationName(info: GraphQLResolveInfo): string | null {
+  const name = info.operation.name?.value;
+  return name ? name.replace(/__province__\d+$/, '').slice(0, 200) : null;
+}
+
+export function createProvinceSchema(regions: readonly RegionDefinition[], identity: Identity, accessLog?: AccessLog): GraphQLSchema {
   const resolvers = {
     Query: {
-      person(_root: unknown, args: { idNumber: string }): PersonParent {
+      person(_root: unknown, args: { idNumber: string }, context: ProvinceContext, info: GraphQLResolveInfo): PersonParent {
+        // Looking people up is for portals and analysts; a dashboard reads statistics only.
+        requireRole(context, info, ['analyst', 'portal']);
         try {
           const normalised = normaliseIdNumber(args.idNumber);
-          return { key: identity.personKey(normalised), idNumberMasked: maskIdNumber(normalised), normalised };
+          const key = identity.personKey(normalised);
+          const { principal } = context;
+          accessLog?.record({
+            at: new Date(),
+            role: principal.role,
+            region: principal.region,
+            subject: principal.subject,
+            personKey: key,
+            operation: clientOperationName(info),
+            requestId: context.requestId,
+          });
+          return { key, idNumberMasked: maskIdNumber(normalised), normalised };
         } catch (error) {
           if (error instanceof InvalidIdNumberError) {
             throw new GraphQLError(error.message, { extensions: { code: ErrorCode.INVALID_ID_NUMBER, reason: error.reason } });
           }
           throw error;
         }
+      },
+      async accessLog(_root: unknown, args: { personKey: string; first?: number | null }, context: ProvinceContext, info: GraphQLResolveInfo) {
+        requireRole(context, info, ['analyst']);
+        const first = args.first ?? 50;
+        if (!Number.isInteger(first) || first < 1 || first > 200) throw userInputError(ErrorCode.BAD_USER_INPUT, '"first" must be from 1 to 200.');
+        if (!accessLog) return [];
+        return accessLog.list(args.personKey, first);
       },
       regions(_root: unknown, args: { codes?: string[] | null }) {
         const unknown = (args.codes ?? []).filter((code) => !regions.some((region) => region.code === code));
@@ -159,6 +204,9 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
         return decideAnnualReview(args.year, regionAnswers(regions, person.records ?? []), exclude);
       },
     },
+    // `counted` and `undecided` carry other regions' applications, gathered in full for the
+    // verdict: the same rule as in the regions applies to what a client reads of them.
+    Application: applicationResolvers<ProvinceContext>(),
   };
   return buildSubgraphSchema([{ typeDefs: parse(provinceSubgraphSdl(regions)), resolvers }]);
 }

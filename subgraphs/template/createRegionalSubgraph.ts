@@ -4,7 +4,7 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
@@ -13,6 +13,7 @@ import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { recordTypeName, regionalSubgraphSdl, regionTypeName } from '../../schema/sdl.js';
+import { applicationResolvers, BLIND_PROFILE_FIELDS, deny, forProvince, isOtherRegionPortal, requireRole, suppressSmallCells } from '../access.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
 
@@ -59,6 +60,17 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
   const applicationsOf = (parent: RecordParent, context: RegionalContext) =>
     loadForPerson(context.loaders, parent.idNumber, context.loaders.applications);
 
+  /**
+   * A person's record is read only by the roles that look people up (a dashboard never does), and
+   * its non-application parts only by its own region's portal or an analyst (subgraphs/access.ts).
+   */
+  const guardRecord = (context: RegionalContext, info: GraphQLResolveInfo, part: 'applications' | 'other') => {
+    requireRole(context, info, ['analyst', 'portal']);
+    if (part === 'other' && isOtherRegionPortal(context.principal, region.code)) {
+      throw deny(context, info, `a portal reads another region's applications (region, year, reviewKind, status) and nothing else of it.`, region.code);
+    }
+  };
+
   return {
     [recordTypeName(region)]: {
       __resolveReference(reference: { personRef: string }): RecordParent {
@@ -70,23 +82,52 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         }
       },
       region: () => region.code,
-      found: async (parent: RecordParent, _args: unknown, context: RegionalContext) =>
-        (await context.loaders.people.load(parent.idNumber)).length > 0,
-      profile: async (parent: RecordParent, _args: unknown, context: RegionalContext) => {
+      found: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'applications');
+        return (await context.loaders.people.load(parent.idNumber)).length > 0;
+      },
+      profile: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'other');
         const people = await context.loaders.people.load(parent.idNumber);
         const newest = [...people].sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
         return newest?.profile ?? null;
       },
-      allApplications: (parent: RecordParent, _args: unknown, context: RegionalContext) => applicationsOf(parent, context),
-      applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext) =>
-        byYear(await applicationsOf(parent, context), args.year),
-      qualifications: (parent: RecordParent, _args: unknown, context: RegionalContext) =>
-        loadForPerson(context.loaders, parent.idNumber, context.loaders.qualifications),
-      integrityRecords: (parent: RecordParent, _args: unknown, context: RegionalContext) =>
-        loadForPerson(context.loaders, parent.idNumber, context.loaders.integrityRecords),
-      assessments: (parent: RecordParent, _args: unknown, context: RegionalContext) =>
-        loadForPerson(context.loaders, parent.idNumber, context.loaders.assessments),
+      allApplications: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'applications');
+        return applicationsOf(parent, context);
+      },
+      // @inaccessible: only the gateway's plan for the province's @requires can select it.
+      applicationsForProvince: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'applications');
+        return forProvince(await applicationsOf(parent, context));
+      },
+      applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'applications');
+        return byYear(await applicationsOf(parent, context), args.year);
+      },
+      qualifications: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'other');
+        return loadForPerson(context.loaders, parent.idNumber, context.loaders.qualifications);
+      },
+      integrityRecords: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'other');
+        return loadForPerson(context.loaders, parent.idNumber, context.loaders.integrityRecords);
+      },
+      assessments: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'other');
+        return loadForPerson(context.loaders, parent.idNumber, context.loaders.assessments);
+      },
     },
+    PersonProfile: Object.fromEntries(
+      BLIND_PROFILE_FIELDS.map((field) => [
+        field,
+        (profile: Record<string, unknown>, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+          // 盲评: reviewers never see name or employer; analysts read as reviewers do.
+          if (context.principal.role === 'analyst') throw deny(context, info, 'analysts read blind (盲评): names and employers are hidden.', region.code);
+          return profile[field];
+        },
+      ]),
+    ),
     [regionTypeName(region)]: {
       __resolveReference(reference: { code: string }): RegionParent | null {
         return reference.code === region.code ? { code: region.code } : null;
@@ -97,7 +138,10 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       applications: async (
         _parent: RegionParent,
         args: { filter?: ApplicationFilter | null; first?: number | null; after?: string | null },
+        context: RegionalContext,
+        info: GraphQLResolveInfo,
       ) => {
+        requireRole(context, info, ['analyst', 'portal']);
         const first = args.first ?? 50;
         if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
           throw userInputError(ErrorCode.BAD_USER_INPUT, `"first" must be from 1 to ${MAX_PAGE_SIZE}.`);
@@ -113,20 +157,19 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
           totalCount: () => source.countApplications(filter),
         };
       },
-      statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }) => {
+      statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }, context: RegionalContext) => {
         const dimensions = DIMENSION_ORDER.filter((dimension) => args.groupBy.includes(dimension));
         const groups = await source.statistics(args.year ?? null, dimensions.filter((d) => d !== 'REGION'));
-        return groups.map((group) => ({
-          ...group,
-          region: dimensions.includes('REGION') ? region.code : null,
-          suppressed: false,
-        }));
+        return suppressSmallCells(
+          context.principal,
+          groups.map((group) => ({ ...group, region: dimensions.includes('REGION') ? region.code : null })),
+        );
       },
     },
-    Application: {
-      levelCode: (application: Application) => TITLE_LEVELS[application.level].code,
-      levelLabel: (application: Application) => TITLE_LEVELS[application.level].label,
-    },
+    Application: applicationResolvers<RegionalContext>({
+      levelCode: (application) => TITLE_LEVELS[(application as unknown as Application).level].code,
+      levelLabel: (application) => TITLE_LEVELS[(application as unknown as Application).level].label,
+    }),
   } as GraphQLResolverMap<RegionalContext>;
 }
 

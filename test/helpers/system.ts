@@ -3,6 +3,9 @@
  * port, the regions on real PostgreSQL test databases. A test can stop one service, or make its
  * database unreachable, and see what clients get.
  */
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
 import { REGIONS } from '../../domain/regions.js';
 import { mintDevelopmentToken } from '../../gateway/developmentToken.js';
 import { signInternalToken, type Role } from '../../platform/auth.js';
@@ -14,6 +17,8 @@ export interface TestSystem {
   config: Config;
   gatewayUrl: string;
   databases: Record<string, TestDatabase>;
+  /** The province's own database (the access log), migrated from prisma/province. */
+  provinceDatabase: TestDatabase;
   services: Map<string, StartedService>;
   /** POSTs a GraphQL operation to the gateway and returns the parsed body. */
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLBody<T>>;
@@ -27,6 +32,9 @@ export interface GraphQLBody<T> {
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }
 
+/** Set by the log check (test/privacy): the folder every test system writes its logs into. */
+export const LOG_CAPTURE_DIR_VARIABLE = 'XJZC_TEST_LOG_DIR';
+
 export const TEST_IDENTITY_SECRET = 'test-identity-secret-0123456789abcdef';
 
 export async function startTestSystem(options: {
@@ -36,6 +44,7 @@ export async function startTestSystem(options: {
 } = {}): Promise<TestSystem> {
   const databases: Record<string, TestDatabase> = {};
   for (const region of REGIONS) databases[region.code] = await createTestDatabase(region.code);
+  const provinceDatabase = await createTestDatabase('province');
   await options.seed?.(databases);
 
   const env: Record<string, string> = {
@@ -43,8 +52,15 @@ export async function startTestSystem(options: {
     IDENTITY_SECRET: TEST_IDENTITY_SECRET,
     SUBGRAPH_TIMEOUT_MS: '3000',
     ...Object.fromEntries(REGIONS.map((region) => [`${region.code.toUpperCase()}_DATABASE_URL`, databases[region.code]!.url])),
+    PROVINCE_DATABASE_URL: provinceDatabase.url,
     ...options.env,
   };
+  // Under the log check (test/privacy), every system logs at debug level into the check's folder.
+  const captureDir = process.env[LOG_CAPTURE_DIR_VARIABLE];
+  if (captureDir && !env.LOG_FILE) {
+    env.LOG_FILE = path.join(captureDir, `system-${process.pid}-${randomUUID()}.log`);
+    env.LOG_LEVEL ??= 'debug';
+  }
   const config = loadConfig(env);
   const services = new Map<string, StartedService>();
   for (const name of ['province', ...REGIONS.map((region) => region.code)]) {
@@ -58,6 +74,7 @@ export async function startTestSystem(options: {
     config,
     gatewayUrl: gateway.url,
     databases,
+    provinceDatabase,
     services,
     async query(query, variables, headers) {
       const response = await fetch(gateway.url, {
@@ -75,13 +92,18 @@ export async function startTestSystem(options: {
     async stop() {
       for (const service of [...services.values()].reverse()) await service.stop();
       services.clear();
+      // A suite's own log file is usually deleted by the suite: the check keeps a copy.
+      if (captureDir && env.LOG_FILE && path.dirname(env.LOG_FILE) !== captureDir && existsSync(env.LOG_FILE)) {
+        copyFileSync(env.LOG_FILE, path.join(captureDir, `suite-${process.pid}-${randomUUID()}.log`));
+      }
       for (const database of Object.values(databases)) await database.drop();
+      await provinceDatabase.drop();
     },
   };
 }
 
 /** A caller of the gateway in tests: an analyst unless a test asks for another role. */
-export type TestCaller = { role: Role; region?: string; subject?: string };
+export type TestCaller = { role: Role; region?: string; subject?: string; /** @default '10m' */ expiresIn?: string | number };
 
 const testConfig = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'test', ...env });
 
@@ -103,7 +125,7 @@ export async function gatewayHeaders(caller: TestCaller = { role: 'analyst' }, e
     role: caller.role,
     ...(caller.region ? { region: caller.region } : {}),
     subject: caller.subject ?? `test-${caller.role}`,
-    expiresIn: '10m',
+    expiresIn: caller.expiresIn ?? '10m',
   });
   return { authorization: `Bearer ${token}` };
 }
