@@ -1,0 +1,208 @@
+/**
+ * The processes a benchmark runs: each service in its own process (as `npm start` runs them), the
+ * stock Apollo gateway and Hive Gateway beside ours. Memory is read from /proc, statement counts
+ * from the regional services' GET /metrics.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+export interface BenchProcess {
+  name: string;
+  /** GraphQL endpoint. */
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Last lines the process wrote to stderr/stdout, for a failure message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface SpawnOptions {
+  name: string;
+  port: number;
+  /** The command after `node`: a script and its arguments. */
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+  /** Path of the GraphQL endpoint. @default '/graphql' */
+  path?: string;
+  /** Extra node flags (e.g. --cpu-prof). */
+  nodeFlags?: readonly string[];
+}
+
+export function spawnProcess(options: SpawnOptions): BenchProcess {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...options.args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(chunk.toString('utf8'));
+    if (tail.length > 40) tail.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name: options.name,
+    port: options.port,
+    url: `http://127.0.0.1:${options.port}${options.path ?? '/graphql'}`,
+    child,
+    output: () => tail.join('').slice(-4000),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** One of the project's services (`scripts/serve.ts <name>`), exactly as `npm start` runs it. */
+export function spawnService(name: string, port: number, env: Readonly<Record<string, string>>, nodeFlags?: readonly string[]): BenchProcess {
+  return spawnProcess({ name, port, args: [TSX, 'scripts/serve.ts', name], env, ...(nodeFlags ? { nodeFlags } : {}) });
+}
+
+/** A TypeScript file of the bench run through tsx, e.g. the stock gateway. */
+export function spawnTsx(name: string, port: number, script: string, scriptArgs: readonly string[], env: Readonly<Record<string, string>>): BenchProcess {
+  return spawnProcess({ name, port, args: [TSX, script, ...scriptArgs], env });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the endpoint answers `{ __typename }` with 200 (or 401: it is up, and wants a
+ * token), or fails with the process's output.
+ */
+export async function waitForGraphQL(proc: BenchProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}:\n${proc.output()}`);
+    try {
+      const response = await fetch(proc.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (response.status === 200 || response.status === 401) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`${proc.name} did not answer within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return tasks === '' ? [] : tasks.split(/\s+/).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function rssKiB(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of a process and all its descendants (Hive Gateway may fork workers), MiB. */
+export function rssMiB(proc: BenchProcess): number {
+  const pid = proc.child.pid;
+  if (pid === undefined) return 0;
+  let total = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    total += rssKiB(next);
+    pending.push(...childrenOf(next));
+  }
+  return total / 1024;
+}
+
+/** Sum of `sqlStatements` over the regional services' GET /metrics. */
+export async function sqlStatements(regional: readonly BenchProcess[]): Promise<number> {
+  let total = 0;
+  for (const service of regional) {
+    const response = await fetch(service.url.replace(/\/graphql$/, '/metrics'));
+    const body = (await response.json()) as { sqlStatements?: unknown };
+    if (typeof body.sqlStatements !== 'number') throw new Error(`${service.name} /metrics has no sqlStatements`);
+    total += body.sqlStatements;
+  }
+  return total;
+}
+
+const TICKS_PER_SECOND = 100;
+
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system) a process and its descendants used so far, ms. */
+export function cpuMs(proc: BenchProcess): number {
+  const pid = proc.child.pid;
+  if (pid === undefined) return 0;
+  let ticks = 0;
+  const pending = [pid];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    ticks += cpuTicks(next);
+    pending.push(...childrenOf(next));
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of the PostgreSQL backends serving databases whose name starts with `prefix`, ms.
+ * Other sessions on the same server (other people's tests) are left out; a backend that exits
+ * during a run takes its time with it, but the services' pools keep theirs open.
+ */
+export function postgresCpuMs(prefix: string): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${prefix}`)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while we read it.
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}

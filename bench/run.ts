@@ -1,0 +1,709 @@
+/**
+ * `npm run bench`: the system at provincial scale, side by side with what a user would pick
+ * instead, in one run on one machine (issue 6).
+ *
+ * - Data: 1,000,000 applications over ten years in three portal databases on the real PostgreSQL
+ *   (reused between runs while the marker matches), ANALYZEd.
+ * - Services: province, bz, aks and wlmq, each in its own process as `npm start` runs them.
+ * - Targets: our gateway, stock @apollo/gateway, Hive Gateway, and the bz subgraph called directly
+ *   (the floor), each measured with autocannon at concurrency 1 and at a saturating concurrency.
+ *
+ * `npm run bench -- --smoke`: a few thousand rows in throwaway databases and a few seconds per
+ * workload, so that CI keeps the harness working. Exit 1 when any run fails or answers wrongly.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { BENCH_SECRETS, benchCredentials, type Credentials } from './auth.js';
+import { ADMIN_URL, BENCH_REGIONS, peopleByRegion, prepareDataset, type Dataset } from './dataset.js';
+import { ensureHiveInstalled, hiveVersion, spawnHiveGateway } from './hive.js';
+import { runLoad } from './load.js';
+import {
+  cpuMs,
+  freePort,
+  postgresCpuMs,
+  REPO_ROOT,
+  rssMiB,
+  spawnService,
+  spawnTsx,
+  sqlStatements,
+  waitForGraphQL,
+  type BenchProcess,
+} from './processes.js';
+import { find, measurementTable, mib, ms, ratio, table, type CpuSplit, type Measurement, type TargetCheck } from './report.js';
+import { withRealUrls } from './supergraph.js';
+import {
+  checkResponse,
+  floorBodies,
+  gatewayBodies,
+  PERSON_MIX,
+  samplePeople,
+  sampleSizes,
+  WORKLOADS,
+  type PersonSample,
+  type WorkloadName,
+} from './workloads.js';
+
+const smoke = process.argv.includes('--smoke');
+
+/** `--memory-cap=<seconds>`: longest the 100,000-request memory run may take. @default 360 */
+function memoryCapSeconds(): number {
+  const arg = process.argv.find((value) => value.startsWith('--memory-cap='));
+  const seconds = arg ? Number(arg.slice('--memory-cap='.length)) : 360;
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new TypeError(`--memory-cap must be a number of seconds, got "${arg}"`);
+  return seconds;
+}
+const profile = process.argv.includes('--cpu-prof');
+
+interface Plan {
+  mode: 'full' | 'smoke';
+  applications: number;
+  years: number[];
+  seed: number;
+  prefix: string;
+  keepData: boolean;
+  warmSeconds: number;
+  c1Seconds: number;
+  saturatedSeconds: number;
+  saturatingConnections: number;
+  sampleSize: number;
+  memory: { first: number; total: number; capSeconds: number } | null;
+  sizeCheck: { applications: number; requests: number } | null;
+}
+
+const YEARS = [2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024];
+const PLAN: Plan = smoke
+  ? {
+      mode: 'smoke',
+      applications: 3_000,
+      years: YEARS,
+      seed: 20_240_707,
+      prefix: `xjzc_bench_smoke_${process.pid}`,
+      keepData: false,
+      warmSeconds: 0.5,
+      c1Seconds: 1,
+      saturatedSeconds: 1.5,
+      saturatingConnections: 32,
+      sampleSize: 300,
+      memory: null,
+      sizeCheck: null,
+    }
+  : {
+      mode: 'full',
+      applications: 1_000_000,
+      years: YEARS,
+      seed: 20_240_707,
+      prefix: 'xjzc_bench',
+      keepData: true,
+      warmSeconds: 2,
+      c1Seconds: 8,
+      saturatedSeconds: 12,
+      saturatingConnections: 32,
+      sampleSize: 3_000,
+      memory: { first: 20_000, total: 100_000, capSeconds: memoryCapSeconds() },
+      sizeCheck: { applications: 5_000, requests: 300 },
+    };
+
+const REQUEST_POOL = 20_000;
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+// ---------------------------------------------------------------------------------------------
+// Services
+
+interface System {
+  subgraphs: Record<string, BenchProcess>;
+  regional: BenchProcess[];
+  urls: Record<string, string>;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** province, bz, aks and wlmq, each in its own process, on the given databases. */
+async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): Promise<System> {
+  const names = ['province', ...BENCH_REGIONS];
+  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
+  const env: Record<string, string> = {
+    ...BENCH_SECRETS,
+    LOG_LEVEL: 'warn',
+    ...Object.fromEntries(names.map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])])),
+    ...Object.fromEntries(BENCH_REGIONS.map((region) => [`${region.toUpperCase()}_DATABASE_URL`, dataset.urls[region]])),
+    ...(dataset.provinceUrl ? { PROVINCE_DATABASE_URL: dataset.provinceUrl } : {}),
+  };
+  const subgraphs = Object.fromEntries(names.map((name) => [name, spawnService(name, ports[name]!, env)]));
+  try {
+    await Promise.all(Object.values(subgraphs).map((service) => waitForGraphQL(service)));
+  } catch (error) {
+    await Promise.all(Object.values(subgraphs).map((service) => service.stop()));
+    throw error;
+  }
+  return {
+    subgraphs,
+    regional: BENCH_REGIONS.map((region) => subgraphs[region]!),
+    urls: Object.fromEntries(names.map((name) => [name, subgraphs[name]!.url])),
+    env,
+    stop: async () => {
+      await Promise.all(Object.values(subgraphs).map((service) => service.stop()));
+    },
+  };
+}
+
+async function startOurGateway(system: System, nodeFlags?: readonly string[]): Promise<BenchProcess> {
+  const port = await freePort();
+  const gateway = spawnService('gateway', port, { ...system.env, PORT: String(port) }, nodeFlags);
+  await waitForGraphQL(gateway);
+  return gateway;
+}
+
+/** CPU time so far, ms, by where it is spent. */
+function cpuNow(system: System, gateway: BenchProcess | null): CpuSplit {
+  const own = process.cpuUsage();
+  return {
+    gateway: gateway ? cpuMs(gateway) : 0,
+    province: cpuMs(system.subgraphs.province!),
+    regions: system.regional.reduce((sum, service) => sum + cpuMs(service), 0),
+    postgres: postgresCpuMs(PLAN.prefix),
+    loadGenerator: (own.user + own.system) / 1000,
+  };
+}
+
+function cpuPerRequest(before: CpuSplit, after: CpuSplit, requests: number): CpuSplit {
+  const per = (key: keyof CpuSplit) => (after[key] - before[key]) / Math.max(1, requests);
+  return { gateway: per('gateway'), province: per('province'), regions: per('regions'), postgres: per('postgres'), loadGenerator: per('loadGenerator') };
+}
+
+const subgraphsRss = (system: System): number => Object.values(system.subgraphs).reduce((sum, service) => sum + rssMiB(service), 0);
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Target {
+  name: string;
+  url: string;
+  /** The gateway process, whose memory is reported; none for the floor. */
+  process: BenchProcess | null;
+  floor: boolean;
+  /** `Authorization` per workload: a client token for our gateway, the gateway's token for the others. */
+  authorization: Record<WorkloadName, string>;
+  /** Why it cannot run at all, e.g. Hive Gateway failed to start. */
+  unavailable?: string;
+}
+
+async function post(url: string, body: string, authorization: string): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', authorization }, body });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 200)}` }] };
+  }
+}
+
+/** Sends the first requests of the pool one by one and checks every answer; null when all are right. */
+async function validate(target: Target, workload: WorkloadName, bodies: readonly string[]): Promise<string | null> {
+  for (const body of bodies.slice(0, 25)) {
+    const problem = checkResponse(workload, await post(target.url, body, target.authorization[workload]), target.floor);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function bodiesFor(target: Target, workload: WorkloadName, sample: PersonSample): string[] {
+  return target.floor ? floorBodies(workload, sample, REQUEST_POOL, BENCH_SECRETS.IDENTITY_SECRET) : gatewayBodies(workload, sample, REQUEST_POOL);
+}
+
+async function measureTarget(system: System, target: Target, workload: WorkloadName, sample: PersonSample): Promise<Measurement[]> {
+  const connectionsList = [1, PLAN.saturatingConnections];
+  const base = { workload, target: target.name, sqlPerRequest: null, gatewayRss: null, cpu: null };
+  const skipped = (problem: string): Measurement[] =>
+    connectionsList.map((connections) => ({ ...base, connections, load: null, problem, subgraphsRss: { before: subgraphsRss(system), after: subgraphsRss(system) } }));
+  if (target.unavailable) return skipped(target.unavailable);
+  const bodies = bodiesFor(target, workload, sample);
+  const problem = await validate(target, workload, bodies);
+  if (problem) {
+    log(`${target.name} / ${workload}: wrong answer: ${problem}`);
+    return skipped(`wrong answer: ${problem}`);
+  }
+  const headers = { authorization: target.authorization[workload] };
+  await runLoad({ url: target.url, bodies, headers, connections: 8, durationSeconds: PLAN.warmSeconds });
+  const results: Measurement[] = [];
+  for (const connections of connectionsList) {
+    const gatewayBefore = target.process ? rssMiB(target.process) : 0;
+    const subgraphsBefore = subgraphsRss(system);
+    const statementsBefore = await sqlStatements(system.regional);
+    const cpuBefore = cpuNow(system, target.process);
+    const load = await runLoad({
+      url: target.url,
+      bodies,
+      headers,
+      connections,
+      durationSeconds: connections === 1 ? PLAN.c1Seconds : PLAN.saturatedSeconds,
+    });
+    const cpu = cpuPerRequest(cpuBefore, cpuNow(system, target.process), load.requests);
+    const statements = (await sqlStatements(system.regional)) - statementsBefore;
+    results.push({
+      ...base,
+      connections,
+      load,
+      sqlPerRequest: load.requests > 0 ? statements / load.requests : null,
+      gatewayRss: target.process ? { before: gatewayBefore, after: rssMiB(target.process) } : null,
+      subgraphsRss: { before: subgraphsBefore, after: subgraphsRss(system) },
+      cpu,
+    });
+    log(
+      `${workload} · ${target.name} · c=${connections}: ${load.throughput.toFixed(0)} req/s, p50 ${ms(load.p50)} ms, p99 ${ms(load.p99)} ms, ` +
+        `${(statements / Math.max(1, load.requests)).toFixed(2)} SQL/req, ${load.failures} failed`,
+    );
+  }
+  return results;
+}
+
+interface MemoryCheck {
+  start: number;
+  /** RSS at request `first`, or null when the time cap came first. */
+  atFirst: number | null;
+  atEnd: number;
+  first: number;
+  total: number;
+  /** Requests answered when the run ended: `total`, or fewer when the time cap ended it. */
+  reached: number;
+  capSeconds: number;
+  failures: number;
+}
+
+/**
+ * A fresh gateway, then up to `total` duplicate checks at the saturating concurrency: RSS at
+ * request `first` and at the end. Capped in time, so that a slow machine still finishes.
+ */
+async function memoryCheck(system: System, sample: PersonSample, plan: NonNullable<Plan['memory']>, credentials: Credentials): Promise<MemoryCheck> {
+  const gateway = await startOurGateway(system);
+  try {
+    const bodies = gatewayBodies('duplicate check', sample, REQUEST_POOL);
+    const headers = { authorization: credentials.client['duplicate check'] };
+    const start = rssMiB(gateway);
+    let atFirst: number | null = null;
+    const load = await runLoad({
+      url: gateway.url,
+      bodies,
+      headers,
+      connections: PLAN.saturatingConnections,
+      amount: plan.total,
+      stopAfterSeconds: plan.capSeconds,
+      onResponse: (count) => {
+        if (count === plan.first) {
+          atFirst = rssMiB(gateway);
+          log(`memory: RSS ${mib(start)} MiB at start, ${mib(atFirst)} MiB after ${plan.first.toLocaleString('en')} requests`);
+        }
+      },
+    });
+    const atEnd = rssMiB(gateway);
+    const reached = load.requests - load.failures;
+    log(`memory: RSS ${mib(atEnd)} MiB after ${reached.toLocaleString('en')} requests (${load.throughput.toFixed(0)} req/s)`);
+    return { start, atFirst, atEnd, first: plan.first, total: plan.total, reached, capSeconds: plan.capSeconds, failures: load.failures };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+interface SizeCheck {
+  applications: number;
+  perWorkload: Record<WorkloadName, number | null>;
+}
+
+/** SQL statements per request on a small data set, to compare with the full one. */
+async function statementsOnSmallData(plan: NonNullable<Plan['sizeCheck']>, credentials: Credentials): Promise<SizeCheck> {
+  const small = await prepareDataset(
+    { prefix: `xjzc_bench_size_${process.pid}`, seed: PLAN.seed, applications: plan.applications, years: PLAN.years },
+    (line) => log(`size check: ${line}`),
+  );
+  const perWorkload = {} as Record<WorkloadName, number | null>;
+  let system: System | null = null;
+  let gateway: BenchProcess | null = null;
+  try {
+    system = await startSubgraphs(small);
+    gateway = await startOurGateway(system);
+    const smallSample = samplePeople(await peopleByRegion(small.urls), 300, PLAN.seed);
+    // The same mix as on the full data, drawn from this data set's own people.
+    for (const workload of WORKLOADS) {
+      const bodies = gatewayBodies(workload, smallSample, plan.requests);
+      const before = await sqlStatements(system.regional);
+      const headers = { authorization: credentials.client[workload] };
+      const load = await runLoad({ url: gateway.url, bodies, headers, connections: 4, amount: plan.requests });
+      perWorkload[workload] = load.requests > 0 ? ((await sqlStatements(system.regional)) - before) / load.requests : null;
+    }
+  } finally {
+    await gateway?.stop();
+    await system?.stop();
+    await small.drop();
+  }
+  return { applications: plan.applications, perWorkload };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+async function postgresVersion(): Promise<string> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return rows[0]?.server_version ?? 'unknown';
+  } finally {
+    await client.end();
+  }
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+interface RunFacts {
+  started: Date;
+  loadBefore: number;
+  totalSeconds: number;
+  postgres: string;
+  hive: string;
+  dataset: Dataset;
+  sample: PersonSample;
+  measurements: Measurement[];
+  startRss: Record<string, number>;
+  memory: MemoryCheck | null;
+  sizeCheck: SizeCheck | null;
+  checks: TargetCheck[];
+}
+
+function targetChecks(facts: Omit<RunFacts, 'checks' | 'totalSeconds'>): TargetCheck[] {
+  const { measurements, dataset, memory, sizeCheck } = facts;
+  const saturated = PLAN.saturatingConnections;
+  const dup1 = find(measurements, 'duplicate check', 'our gateway', 1);
+  const dupOurs = find(measurements, 'duplicate check', 'our gateway', saturated);
+  const dupStock = find(measurements, 'duplicate check', 'stock @apollo/gateway', saturated);
+  const dupHive = find(measurements, 'duplicate check', 'Hive Gateway', saturated);
+  const stats1 = find(measurements, 'dashboard statistics', 'our gateway', 1);
+  const checks: TargetCheck[] = [];
+  const within = (value: number | undefined, limit: number): TargetCheck['met'] => (value === undefined ? null : value <= limit);
+  const by = (value: number, limit: number, unit: string) =>
+    value <= limit ? `${ms(value)} ${unit} (${ms(limit - value)} ${unit} to spare)` : `${ms(value)} ${unit}: missed by ${ms(value - limit)} ${unit} (${((value / limit - 1) * 100).toFixed(0)}% over)`;
+  checks.push({
+    target: 'Duplicate check, concurrency 1: p50 ≤ 8 ms',
+    met: within(dup1?.p50, 8),
+    detail: dup1 ? by(dup1.p50, 8, 'ms') : 'not measured',
+  });
+  checks.push({
+    target: 'Duplicate check, concurrency 1: p99 ≤ 20 ms',
+    met: within(dup1?.p99, 20),
+    detail: dup1 ? by(dup1.p99, 20, 'ms') : 'not measured',
+  });
+  const stockRatio = dupOurs && dupStock ? dupOurs.throughput / dupStock.throughput : undefined;
+  checks.push({
+    target: `Duplicate-check throughput ≥ 2× stock @apollo/gateway (c=${saturated})`,
+    met: stockRatio === undefined ? null : stockRatio >= 2,
+    detail: stockRatio === undefined ? 'not measured' : `${stockRatio.toFixed(2)}× (${dupOurs!.throughput.toFixed(0)} vs ${dupStock!.throughput.toFixed(0)} req/s)`,
+  });
+  const hiveRatio = dupOurs && dupHive ? dupOurs.throughput / dupHive.throughput : undefined;
+  checks.push({
+    target: `Duplicate-check throughput ≥ Hive Gateway (c=${saturated})`,
+    met: hiveRatio === undefined ? null : hiveRatio >= 1,
+    detail: hiveRatio === undefined ? 'not measured (Hive Gateway did not run)' : `${hiveRatio.toFixed(2)}× (${dupOurs!.throughput.toFixed(0)} vs ${dupHive!.throughput.toFixed(0)} req/s)`,
+  });
+  checks.push({
+    target: `Dashboard statistics over ${PLAN.applications.toLocaleString('en')} rows: p50 ≤ 150 ms (c=1)`,
+    met: within(stats1?.p50, 150),
+    detail: stats1 ? by(stats1.p50, 150, 'ms') : 'not measured',
+  });
+  if (memory) {
+    const target = `Gateway RSS grows < 10% between request ${memory.first.toLocaleString('en')} and ${memory.total.toLocaleString('en')}`;
+    if (memory.atFirst === null) {
+      checks.push({ target, met: null, detail: `not reached: ${memory.reached.toLocaleString('en')} requests in the ${memory.capSeconds} s cap` });
+    } else {
+      const growth = (memory.atEnd / memory.atFirst - 1) * 100;
+      const complete = memory.reached >= memory.total;
+      checks.push({
+        target,
+        met: complete ? growth < 10 : null,
+        detail:
+          `${mib(memory.atFirst)} → ${mib(memory.atEnd)} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%)` +
+          (complete ? '' : ` at request ${memory.reached.toLocaleString('en')}: the ${memory.capSeconds} s cap ended the run before ${memory.total.toLocaleString('en')}`),
+      });
+    }
+  } else {
+    checks.push({ target: 'Gateway RSS grows < 10% between request 20,000 and 100,000', met: null, detail: 'full mode only' });
+  }
+  if (sizeCheck) {
+    const parts: string[] = [];
+    let same = true;
+    for (const workload of WORKLOADS) {
+      const large = find(measurements, workload, 'our gateway', 1);
+      const largeSql = measurements.find((m) => m.workload === workload && m.target === 'our gateway' && m.connections === 1)?.sqlPerRequest ?? null;
+      const smallSql = sizeCheck.perWorkload[workload];
+      if (large && largeSql !== null && smallSql !== null && smallSql !== undefined) {
+        if (Math.abs(largeSql - smallSql) > 0.05) same = false;
+        parts.push(`${workload} ${smallSql.toFixed(2)} vs ${largeSql.toFixed(2)}`);
+      } else {
+        same = false;
+        parts.push(`${workload} not measured`);
+      }
+    }
+    checks.push({
+      target: 'SQL statements per request do not depend on the data size',
+      met: same,
+      detail: `${sizeCheck.applications.toLocaleString('en')} vs ${PLAN.applications.toLocaleString('en')} applications: ${parts.join('; ')}`,
+    });
+  } else {
+    checks.push({ target: 'SQL statements per request do not depend on the data size', met: null, detail: 'full mode only (small vs full data set)' });
+  }
+  checks.push({
+    target: 'Generating the data set takes < 5 min',
+    met: dataset.reused ? null : dataset.generationSeconds < 300,
+    detail: dataset.reused ? 'reused from an earlier run (see its figure in bench.dataset)' : `${dataset.generationSeconds.toFixed(0)} s (+ ANALYZE ${dataset.analyzeSeconds.toFixed(0)} s)`,
+  });
+  return checks;
+}
+
+function render(facts: RunFacts): string {
+  const { measurements, dataset } = facts;
+  const saturated = PLAN.saturatingConnections;
+  const sizes = sampleSizes(facts.sample);
+  const out: string[] = [];
+  out.push(`# Benchmark results (${PLAN.mode} mode)`, '');
+  out.push(
+    table(
+      ['machine', 'value'],
+      [
+        ['date', facts.started.toISOString()],
+        ['CPU', `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown'}`],
+        ['memory', `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`],
+        ['Node', process.version],
+        ['PostgreSQL', facts.postgres],
+        ['@apollo/gateway', packageVersion('@apollo/gateway')],
+        ['@graphql-hive/gateway', facts.hive],
+        ['autocannon', packageVersion('autocannon')],
+        ['command', `npm run bench${smoke ? ' -- --smoke' : ''}`],
+        ['load average (1 min) at start / end', `${facts.loadBefore.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} (other work on the machine competes for the same 2 cores)`],
+        ['whole run', `${facts.totalSeconds.toFixed(0)} s`],
+      ],
+    ),
+    '',
+  );
+  out.push('## Data set', '');
+  out.push(
+    `${PLAN.applications.toLocaleString('en')} applications, review years ${PLAN.years[0]}–${PLAN.years.at(-1)}, seed ${PLAN.seed}; ` +
+      (dataset.reused
+        ? 'reused from an earlier run (marker table bench.dataset matched).'
+        : `generated with writeDemoData in ${dataset.generationSeconds.toFixed(1)} s, ANALYZE ${dataset.analyzeSeconds.toFixed(1)} s.`),
+    '',
+  );
+  out.push(
+    table(
+      ['region', 'rows per portal table (planner estimate)'],
+      BENCH_REGIONS.map((region) => [region, Object.entries(dataset.rows[region]).map(([name, count]) => `${name} ${count.toLocaleString('en')}`).join(', ')]),
+    ),
+    '',
+  );
+  out.push(
+    `Duplicate-check mix: ${Math.round(PERSON_MIX.none * 100)}% people found in no region, ${Math.round(PERSON_MIX.one * 100)}% in one, ${Math.round(PERSON_MIX.two * 100)}% in two ` +
+      `(drawn from ${sizes.none.toLocaleString('en')} / ${sizes.one.toLocaleString('en')} / ${sizes.two.toLocaleString('en')} numbers sampled from the databases ` +
+      `with gateway.normalise_id_number, plus random valid numbers held nowhere); 70% ask about 2024, the rest about a random year. ` +
+      `${REQUEST_POOL.toLocaleString('en')} distinct request bodies, sent in turn.`,
+    '',
+  );
+  out.push(
+    `Each run: warm-up ${PLAN.warmSeconds} s at 8 connections, then ${PLAN.c1Seconds} s at 1 connection and ${PLAN.saturatedSeconds} s at ${saturated}. ` +
+      'Latency in ms from every response; SQL/req = statements the regional services sent (GET /metrics) ÷ requests; RSS in MiB before → after the run; ' +
+      'CPU ms/req from /proc (user + system) of the gateway, the province, the three regions, the PostgreSQL backends of the bench databases and autocannon itself. ' +
+      'The floor is the bz subgraph called directly with the `_entities` query a gateway sends it (one region, no gateway).',
+    '',
+  );
+  for (const workload of WORKLOADS) {
+    out.push(`## ${workload[0]!.toUpperCase()}${workload.slice(1)}`, '', measurementTable(measurements, workload), '');
+  }
+  if (measurements.some((m) => m.target === 'Hive Gateway' && !m.load)) {
+    out.push(
+      '**Hive Gateway could not answer these queries.** Its federation planner (@graphql-tools/federation, used by @graphql-hive/gateway) ' +
+        'refuses any interface field that the subgraph returning the interface declares `@external` on every implementation: here the ' +
+        "province's `resolvable: false` region stubs behind `RegionalRecord` and `Region` (DESIGN.md, patterns 1 and 6), whose fields only " +
+        'the regions resolve. It answers "Was not able to find any options for <field>: This shouldn\'t have happened." for ' +
+        '`records.applicationsForProvince` (the `@requires` of `annualReview`), `regions.applications` and `regions.statistics`. ' +
+        'The same queries written with one inline fragment per region type (`... on BzRegion { … }`) fail the same way, because the ' +
+        "province marks those types' fields `@external` too. @apollo/gateway plans them (its query planner follows the keys to the regions).",
+      '',
+    );
+  }
+  out.push('## Ratios', '');
+  const rows: string[][] = [];
+  for (const workload of WORKLOADS) {
+    for (const connections of [1, saturated]) {
+      const ours = find(measurements, workload, 'our gateway', connections);
+      const stock = find(measurements, workload, 'stock @apollo/gateway', connections);
+      const hive = find(measurements, workload, 'Hive Gateway', connections);
+      const floor = find(measurements, workload, 'floor (bz subgraph)', connections);
+      rows.push([
+        workload,
+        String(connections),
+        ratio(ours?.throughput, stock?.throughput),
+        ratio(ours?.throughput, hive?.throughput),
+        ratio(ours?.p50, floor?.p50),
+        ratio(floor?.throughput, ours?.throughput),
+      ]);
+    }
+  }
+  out.push(
+    table(['workload', 'conns', 'ours ÷ stock (req/s)', 'ours ÷ Hive (req/s)', 'ours ÷ floor (p50)', 'floor ÷ ours (req/s)'], rows),
+    '',
+  );
+  out.push('## Memory at start', '');
+  out.push(table(['process', 'RSS MiB after start-up'], Object.entries(facts.startRss).map(([name, value]) => [name, mib(value)])), '');
+  if (facts.memory) {
+    const m = facts.memory;
+    out.push(
+      `## Gateway memory over ${m.total.toLocaleString('en')} duplicate checks`,
+      '',
+      `A freshly started gateway, ${saturated} connections, the duplicate-check mix, at most ${m.capSeconds} s (\`--memory-cap=<seconds>\` changes it).`,
+      '',
+      table(
+        ['after start', `after ${m.first.toLocaleString('en')}`, 'at the end', 'requests reached', 'growth', 'failed'],
+        [[
+          mib(m.start),
+          m.atFirst === null ? '–' : mib(m.atFirst),
+          mib(m.atEnd),
+          m.reached.toLocaleString('en'),
+          m.atFirst === null ? '–' : `${((m.atEnd / m.atFirst - 1) * 100).toFixed(1)}%`,
+          String(m.failures),
+        ]],
+      ),
+      '',
+    );
+  }
+  out.push('## Targets', '');
+  out.push(
+    table(
+      ['target', 'result', 'figure'],
+      facts.checks.map((check) => [check.target, check.met === null ? 'n/a' : check.met ? 'met' : '**missed**', check.detail]),
+    ),
+    '',
+  );
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<number> {
+  const started = new Date();
+  const loadBefore = os.loadavg()[0]!;
+  const clock = performance.now();
+  log(`${PLAN.mode} mode: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
+  const postgres = await postgresVersion();
+  const credentials = await benchCredentials();
+
+  let hiveProblem: string | null = null;
+  try {
+    ensureHiveInstalled(log);
+  } catch (error) {
+    hiveProblem = `installing bench/package.json failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+
+  const dataset = await prepareDataset(
+    { prefix: PLAN.prefix, seed: PLAN.seed, applications: PLAN.applications, years: PLAN.years },
+    log,
+  );
+  const running: BenchProcess[] = [];
+  let system: System | null = null;
+  try {
+    const sampleStarted = performance.now();
+    const sample = samplePeople(await peopleByRegion(dataset.urls), PLAN.sampleSize, PLAN.seed);
+    log(`sampled people in ${((performance.now() - sampleStarted) / 1000).toFixed(1)} s: ${JSON.stringify(sampleSizes(sample))}`);
+
+    system = await startSubgraphs(dataset);
+    const ours = await startOurGateway(system, profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'bench', 'results', 'profiles')}`] : undefined);
+    running.push(ours);
+    const stockPort = await freePort();
+    const stock = spawnTsx(
+      'stock @apollo/gateway',
+      stockPort,
+      'bench/stock-gateway.ts',
+      [String(stockPort), ...Object.entries(system.urls).map(([name, url]) => `${name}=${url}`)],
+      { NODE_ENV: 'production' },
+    );
+    running.push(stock);
+    await waitForGraphQL(stock);
+
+    let hive: BenchProcess | null = null;
+    if (!hiveProblem) {
+      const supergraph = withRealUrls(readFileSync(path.join(REPO_ROOT, 'schema', 'supergraph.graphql'), 'utf8'), system.urls);
+      hive = spawnHiveGateway(supergraph, await freePort(), {});
+      running.push(hive);
+      try {
+        await waitForGraphQL(hive);
+      } catch (error) {
+        hiveProblem = `Hive Gateway did not start: ${error instanceof Error ? error.message : String(error)}`;
+        await hive.stop();
+        hive = null;
+      }
+    }
+    if (hiveProblem) log(hiveProblem);
+
+    const targets: Target[] = [
+      { name: 'our gateway', url: ours.url, process: ours, floor: false, authorization: credentials.client },
+      { name: 'stock @apollo/gateway', url: stock.url, process: stock, floor: false, authorization: credentials.internal },
+      hive
+        ? { name: 'Hive Gateway', url: hive.url, process: hive, floor: false, authorization: credentials.internal }
+        : { name: 'Hive Gateway', url: '', process: null, floor: false, authorization: credentials.internal, unavailable: hiveProblem ?? 'not started' },
+      { name: 'floor (bz subgraph)', url: system.urls.bz!, process: null, floor: true, authorization: credentials.internal },
+    ];
+    const startRss: Record<string, number> = {
+      'our gateway': rssMiB(ours),
+      'stock @apollo/gateway': rssMiB(stock),
+      ...(hive ? { 'Hive Gateway': rssMiB(hive) } : {}),
+      ...Object.fromEntries(Object.entries(system.subgraphs).map(([name, service]) => [`${name} subgraph`, rssMiB(service)])),
+    };
+
+    const measurements: Measurement[] = [];
+    for (const workload of WORKLOADS) {
+      for (const target of targets) measurements.push(...(await measureTarget(system, target, workload, sample)));
+    }
+    // Only our gateway is measured from here on: the peers' memory must not weigh on it.
+    for (const proc of running.splice(1)) await proc.stop();
+    if (profile) {
+      await ours.stop();
+      log('CPU profile of our gateway written to bench/results/profiles/');
+    }
+
+    const memory = PLAN.memory ? await memoryCheck(system, sample, PLAN.memory, credentials) : null;
+    await system.stop();
+    system = null;
+    const sizeCheck = PLAN.sizeCheck ? await statementsOnSmallData(PLAN.sizeCheck, credentials) : null;
+
+    const partial = { started, loadBefore, postgres, hive: hive || !hiveProblem ? hiveVersion() : `not run: ${hiveProblem}`, dataset, sample, measurements, startRss, memory, sizeCheck };
+    const facts: RunFacts = { ...partial, checks: targetChecks(partial), totalSeconds: (performance.now() - clock) / 1000 };
+    const markdown = render(facts);
+    console.log(markdown);
+    const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, smoke ? 'smoke.md' : 'latest.md');
+    writeFileSync(file, `${markdown}\n`);
+    log(`written to ${path.relative(REPO_ROOT, file)} in ${facts.totalSeconds.toFixed(0)} s`);
+
+    // Hive Gateway's own limits are reported in the tables, not counted as a broken harness.
+    const broken = measurements.filter((m) => m.target !== 'Hive Gateway' && (!m.load || m.load.failures > 0));
+    for (const m of broken) log(`harness problem: ${m.workload} · ${m.target} · c=${m.connections}: ${m.problem ?? `${m.load?.failures} failed requests`}`);
+    return broken.length > 0 || (memory?.failures ?? 0) > 0 ? 1 : 0;
+  } finally {
+    for (const proc of running) await proc.stop();
+    await system?.stop();
+    if (!PLAN.keepData) await dataset.drop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
