@@ -29,6 +29,8 @@ export interface QueryProtection {
   /** Batched HTTP requests (a JSON array of operations) are refused: one body, one operation. */
   allowBatchedHttpRequests: false;
   includeStacktraceInErrorResponses: false;
+  /** graphql-js stops parsing past `maxTokens`: GRAPHQL_PARSE_FAILED, HTTP 400. */
+  parseOptions: { maxTokens: number };
 }
 
 export function queryProtection(limits: QueryLimits = DEFAULT_QUERY_LIMITS, options: { production: boolean }): QueryProtection {
@@ -36,12 +38,18 @@ export function queryProtection(limits: QueryLimits = DEFAULT_QUERY_LIMITS, opti
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
     costLimit: { maxCost: limits.maxCost },
-    maxTokens: { n: limits.maxTokens },
+    // Armor's token check throws from a plugin hook, which Apollo Server answers with HTTP 500;
+    // graphql-js's own parser limit (parseOptions) refuses the same documents with 400.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     // "Did you mean …?" maps the schema for a stranger: off in production.
     blockFieldSuggestion: { enabled: options.production },
   });
   const protection = armor.protect();
   // Armor's declarations resolve @apollo/server's CommonJS types; the plugins are the same objects.
-  return { ...protection, plugins: protection.plugins as unknown as ApolloServerPlugin<BaseContext>[] };
+  return {
+    ...protection,
+    plugins: protection.plugins as unknown as ApolloServerPlugin<BaseContext>[],
+    parseOptions: { maxTokens: limits.maxTokens },
+  };
 }

@@ -82,6 +82,7 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
     // Apollo Server's default, stated: a JSON array of operations is refused (Armor sets it too).
     allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
     validationRules: protection.validationRules,
+    parseOptions: protection.parseOptions,
     plugins: [...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]), operationLogPlugin()],
   });
   return {
