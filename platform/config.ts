@@ -22,6 +22,8 @@ export interface Config {
   logLevel: string;
   /** Append logs to this file instead of stdout (LOG_FILE); null for stdout. */
   logFile: string | null;
+  /** Address every service listens on (HOST): 127.0.0.1 by default, 0.0.0.0 in containers. */
+  listenHost: string;
   /** Gateway HTTP port (PORT), default 4000. */
   gatewayPort: number;
   /** Ports of the subgraphs when started by this project, keyed by service name. */
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
     environment,
     logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     logFile: env.LOG_FILE || null,
+    listenHost: env.HOST || '127.0.0.1',
     gatewayPort: integer(env, 'PORT', 4000, 0),
     servicePorts,
     subgraphUrls,

@@ -49,12 +49,12 @@ export async function startNamedService(name: string, config: Config, port?: num
       regions: Object.keys(config.regionDatabases),
       production: config.environment === 'production',
     });
-    return started(await startService(gateway, listenOn), gateway.close);
+    return started(await startService(gateway, listenOn, config.listenHost), gateway.close);
   }
   if (name === 'province') {
     const province = createProvinceService(REGIONS, config, log);
-    return started(await startService(province, listenOn), province.close);
+    return started(await startService(province, listenOn, config.listenHost), province.close);
   }
   const regional = await createRegionalService(await loadRegionalModule(name), config, log);
-  return started(await startService(regional, listenOn), regional.close, regional.statements);
+  return started(await startService(regional, listenOn, config.listenHost), regional.close, regional.statements);
 }

@@ -25,7 +25,7 @@ import { fullSelection, recordTypeName } from '../../schema/sdl.js';
 const PROFILE_FIELDS_THE_RULES_READ = 'gender employerKind location civilServant retired sanctionUntil dataQuality { field localValue }';
 
 export function eligibilitySdl(): string {
-  const required = `records { allApplications { ${fullSelection('Application')} } profile { ${PROFILE_FIELDS_THE_RULES_READ} } integrityRecords { ${fullSelection('IntegrityRecord')} } assessments { ${fullSelection('Assessment')} } }`;
+  const required = `records { applicationsForProvince { ${fullSelection('Application')} } profile { ${PROFILE_FIELDS_THE_RULES_READ} } integrityRecords { ${fullSelection('IntegrityRecord')} } assessments { ${fullSelection('Assessment')} } }`;
   return `
 extend type Query {
   "The review batches the notices open (domain/eligibility/batches.json), optionally of one year or region."
@@ -192,7 +192,8 @@ type Eligibility {
 
 interface RequiredRecord {
   __typename?: string;
-  allApplications?: Application[] | null;
+  /** Every application in full, for the rules; clients cannot select it (see subgraphs/access.ts). */
+  applicationsForProvince?: Application[] | null;
   profile?: PersonProfile | null;
   integrityRecords?: IntegrityRecord[] | null;
   assessments?: Assessment[] | null;
@@ -204,7 +205,7 @@ function regionFacts(regions: readonly RegionDefinition[], records: ReadonlyArra
     const record =
       records.find((candidate) => candidate?.__typename === recordTypeName(region)) ??
       (records[index]?.__typename === undefined ? records[index] : undefined);
-    if (!record?.allApplications || !record.integrityRecords || !record.assessments) {
+    if (!record?.applicationsForProvince || !record.integrityRecords || !record.assessments) {
       return { region: region.code, status: 'MISSING' as const };
     }
     return {
@@ -213,7 +214,7 @@ function regionFacts(regions: readonly RegionDefinition[], records: ReadonlyArra
       profile: record.profile
         ? { name: null, ethnicityCode: null, ethnicity: null, politicalStatusCode: null, politicalStatus: null, employer: null, ...record.profile }
         : null,
-      applications: record.allApplications,
+      applications: record.applicationsForProvince,
       integrityRecords: record.integrityRecords,
       assessments: record.assessments,
     };

@@ -15,6 +15,7 @@ import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { applicationResolvers, requireRole } from '../access.js';
 import type { AccessLog } from './accessLog.js';
+import { eligibilitySdl, eligibilityResolvers } from './eligibility.js';
 import { FEDERATION_LINK, fullSelection, recordTypeName, regionStubsSdl, regionTypeName, SHARED_SDL } from '../../schema/sdl.js';
 
 export interface ProvinceContext {
@@ -93,6 +94,7 @@ type AnnualReview {
   "Applications whose kind, status or year cannot be read, so they neither count nor clear."
   undecided: [Application!]!
 }`,
+    eligibilitySdl(),
     regionStubsSdl(regions),
   ].join('\n\n');
 }
@@ -208,5 +210,11 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
     // verdict: the same rule as in the regions applies to what a client reads of them.
     Application: applicationResolvers<ProvinceContext>(),
   };
-  return buildSubgraphSchema([{ typeDefs: parse(provinceSubgraphSdl(regions)), resolvers }]);
+  const eligibility = eligibilityResolvers(regions);
+  const merged = {
+    ...resolvers,
+    Query: { ...resolvers.Query, ...eligibility.Query },
+    Person: { ...resolvers.Person, ...eligibility.Person },
+  };
+  return buildSubgraphSchema([{ typeDefs: parse(provinceSubgraphSdl(regions)), resolvers: merged }]);
 }

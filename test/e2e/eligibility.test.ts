@@ -60,8 +60,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-// An analyst: a portal token is refused other regions' detail, which the @requires fetch needs too
-// (an open issue of the access-control work, see the README).
+// An analyst. A portal token is still refused other regions' integrity records and profiles, which
+// this check's @requires fetch reads with the caller's credential: open work, see the closing note.
 const asWlmqPortal = () => gatewayHeaders({ role: 'analyst' });
 
 describe('eligibility across regions', () => {
