@@ -194,7 +194,8 @@ interface RequiredRecord {
   __typename?: string;
   /** Every application in full, for the rules; clients cannot select it (see subgraphs/access.ts). */
   applicationsForProvince?: Application[] | null;
-  profile?: PersonProfile | null;
+  /** Only PROFILE_FIELDS_THE_RULES_READ arrive. */
+  profile?: Partial<PersonProfile> | null;
   integrityRecords?: IntegrityRecord[] | null;
   assessments?: Assessment[] | null;
 }
@@ -212,7 +213,7 @@ function regionFacts(regions: readonly RegionDefinition[], records: ReadonlyArra
       region: region.code,
       status: 'ANSWERED' as const,
       profile: record.profile
-        ? { name: null, ethnicityCode: null, ethnicity: null, politicalStatusCode: null, politicalStatus: null, employer: null, ...record.profile }
+        ? ({ name: null, ethnicityCode: null, ethnicity: null, politicalStatusCode: null, politicalStatus: null, employer: null, ...record.profile } as PersonProfile)
         : null,
       applications: record.applicationsForProvince,
       integrityRecords: record.integrityRecords,
