@@ -78,9 +78,14 @@ export function spawnProcess(options: SpawnOptions): BenchProcess {
   };
 }
 
-/** One of the project's services (`scripts/serve.ts <name>`), exactly as `npm start` runs it. */
+/**
+ * One of the project's services (`scripts/serve.ts <name>`), exactly as `npm start` runs it: the
+ * tsx CLI, which runs the service in a child process. With node flags (e.g. --cpu-prof), tsx is
+ * loaded in-process instead (`node --import tsx`), so that the flags reach the service itself.
+ */
 export function spawnService(name: string, port: number, env: Readonly<Record<string, string>>, nodeFlags?: readonly string[]): BenchProcess {
-  return spawnProcess({ name, port, args: [TSX, 'scripts/serve.ts', name], env, ...(nodeFlags ? { nodeFlags } : {}) });
+  if (nodeFlags) return spawnProcess({ name, port, args: ['--import', 'tsx', 'scripts/serve.ts', name], env, nodeFlags });
+  return spawnProcess({ name, port, args: [TSX, 'scripts/serve.ts', name], env });
 }
 
 /** A TypeScript file of the bench run through tsx, e.g. the stock gateway. */
@@ -186,12 +191,11 @@ export function cpuMs(proc: BenchProcess): number {
 }
 
 /**
- * CPU time of the PostgreSQL backends serving databases whose name starts with `prefix`, ms.
- * Other sessions on the same server (other people's tests) are left out; a backend that exits
- * during a run takes its time with it, but the services' pools keep theirs open.
+ * CPU time so far of each PostgreSQL backend serving a database whose name starts with `prefix`,
+ * ms by pid. Other sessions on the same server (other people's tests) are left out.
  */
-export function postgresCpuMs(prefix: string): number {
-  let ticks = 0;
+export function postgresCpuMs(prefix: string): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -199,10 +203,20 @@ export function postgresCpuMs(prefix: string): number {
       if (!stat.includes('(postgres)')) continue;
       if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(` ${prefix}`)) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      byPid.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND);
     } catch {
       // The process ended while we read it.
     }
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return byPid;
+}
+
+/**
+ * CPU the backends used between two readings, ms. A backend that ended in between (a pool closing
+ * an idle connection) takes its time with it: an undercount, never a negative figure.
+ */
+export function postgresCpuBetween(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
 }
