@@ -3,6 +3,7 @@
  * ./mapping.ts. Every batch method issues a fixed number of statements however many keys it gets
  * (subgraphs/template/source.ts).
  */
+import { mergeStatisticsGroups } from '../template/statistics.js';
 import type { Application } from '../../domain/types.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
@@ -122,18 +123,6 @@ function sharedGroup(group: LocalGroup, dimensions: ReadonlySet<StatisticsDimens
   };
 }
 
-/** Adds together local groups that map to the same shared values (e.g. several unknown codes). */
-function mergeGroups(groups: readonly StatisticsGroup[]): StatisticsGroup[] {
-  const merged = new Map<string, StatisticsGroup>();
-  for (const group of groups) {
-    const key = JSON.stringify([group.series, group.specialty, group.level, group.reviewKind, group.status]);
-    const existing = merged.get(key);
-    if (existing) existing.count += group.count;
-    else merged.set(key, { ...group });
-  }
-  return [...merged.values()];
-}
-
 /** An applicant row as findPeople's SQL returns it: the profile columns and the normalised number. */
 type PersonRow = ApplicantProfileRow & { normalised: string };
 
@@ -239,7 +228,7 @@ export function createAksSource(prisma: PrismaClient, report: DataQualityReporte
         return [sharedGroup({ _count: { _all: count } }, dimensions)];
       }
       const groups = await prisma.applyRecord.groupBy({ by, where, _count: { _all: true } });
-      return mergeGroups(groups.map((group) => sharedGroup(group, dimensions)));
+      return mergeStatisticsGroups(groups.map((group) => sharedGroup(group, dimensions)));
     },
 
     async ping() {

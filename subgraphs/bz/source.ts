@@ -3,6 +3,7 @@
  * through the bz Prisma client and maps them with ./mapping.ts. Every batch method issues one SQL
  * statement however many keys it gets (subgraphs/template/source.ts).
  */
+import { mergeStatisticsGroups } from '../template/statistics.js';
 import type { Application } from '../../domain/types.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/bz/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
@@ -237,24 +238,16 @@ export function createBzSource(prisma: PrismaClient, report: DataQualityReporter
         where,
         _count: { _all: true },
       });
-      // Several local values map to one shared value (工程, 工程系列, 工程技术 are all
-      // ENGINEERING; every unknown is UNKNOWN): their groups are added together.
-      const merged = new Map<string, StatisticsGroup>();
-      for (const group of groups) {
-        const shared: StatisticsGroup = {
-          ...empty,
+      return mergeStatisticsGroups(
+        groups.map((group) => ({
           series: dimensions.includes('SERIES') ? seriesFromLocal(group.series ?? null) : null,
           specialty: dimensions.includes('SPECIALTY') ? (group.specialty ?? null) : null,
           level: dimensions.includes('LEVEL') ? levelFromLocal(group.level ?? null) : null,
           reviewKind: dimensions.includes('REVIEW_KIND') ? reviewKindFromLocal(group.reviewKind ?? null) : null,
           status: dimensions.includes('STATUS') ? statusFromLocal(group.status ?? null) : null,
-        };
-        const key = JSON.stringify([shared.series, shared.specialty, shared.level, shared.reviewKind, shared.status]);
-        const total = merged.get(key) ?? shared;
-        total.count += group._count._all;
-        merged.set(key, total);
-      }
-      return [...merged.values()];
+          count: group._count._all,
+        })),
+      );
     },
 
     async ping() {

@@ -8,6 +8,7 @@
  * none at all for assessments, which the portal does not record). Filters on the review year go
  * through gateway.wlmq_review_year in SQL, which the year indexes serve, so they use $queryRaw.
  */
+import { mergeStatisticsGroups } from '../template/statistics.js';
 import type { Application, Assessment, IntegrityRecord, Qualification } from '../../domain/types.js';
 import { Prisma, type PrismaClient } from '../../generated/prisma/wlmq/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
@@ -269,18 +270,14 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
           FROM "Declaration"
          WHERE ${where}
          ${columns.length > 0 ? Prisma.sql`GROUP BY ${Prisma.join(columns)}` : Prisma.empty}`;
-      // Local groups that map to the same shared values (e.g. two unknown flow states) are one group.
-      const merged = new Map<string, StatisticsGroup>();
       // Without dimensions SQL gives one row, the total, even when it is 0: that is the answer.
-      for (const row of rows) {
-        const group: StatisticsGroup = { series: null, specialty: null, level: null, reviewKind: null, status: null, count: 0 };
-        for (const { column, assign } of dimensions) assign(group, row[column] ?? null);
-        const key = JSON.stringify([group.series, group.specialty, group.level, group.reviewKind, group.status]);
-        const existing = merged.get(key);
-        if (existing) existing.count += row.count;
-        else merged.set(key, { ...group, count: row.count });
-      }
-      return [...merged.values()];
+      return mergeStatisticsGroups(
+        rows.map((row) => {
+          const group: StatisticsGroup = { series: null, specialty: null, level: null, reviewKind: null, status: null, count: row.count };
+          for (const { column, assign } of dimensions) assign(group, row[column] ?? null);
+          return group;
+        }),
+      );
     },
 
     async ping() {

@@ -1,0 +1,17 @@
+/**
+ * Statistics are counted by SQL GROUP BY on a portal's local columns; several local values can map
+ * to one shared value (工程, 工程系列 and 工程技术 are all ENGINEERING; every unknown code is UNKNOWN),
+ * so the mapped groups are added together here. Only group totals are added, never rows.
+ */
+import type { StatisticsGroup } from './source.js';
+
+export function mergeStatisticsGroups(groups: Iterable<StatisticsGroup>): StatisticsGroup[] {
+  const merged = new Map<string, StatisticsGroup>();
+  for (const group of groups) {
+    const key = JSON.stringify([group.series, group.specialty, group.level, group.reviewKind, group.status]);
+    const existing = merged.get(key);
+    if (existing) existing.count += group.count;
+    else merged.set(key, { ...group });
+  }
+  return [...merged.values()];
+}
