@@ -16,7 +16,8 @@ import {
   type ReviewBatch,
 } from '../../domain/eligibility/index.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
-import { fullSelection, recordTypeName } from '../../schema/sdl.js';
+import { fullSelection } from '../../schema/sdl.js';
+import { requiredRecordOf } from './requiredRecords.js';
 
 /**
  * Only what the rules read of a profile: never names or employers, which no rule needs and which
@@ -203,9 +204,7 @@ interface RequiredRecord {
 /** A record counts as answered only when every aspect the rules read came back. */
 function regionFacts(regions: readonly RegionDefinition[], records: ReadonlyArray<RequiredRecord | null>): RegionFacts[] {
   return regions.map((region, index) => {
-    const record =
-      records.find((candidate) => candidate?.__typename === recordTypeName(region)) ??
-      (records[index]?.__typename === undefined ? records[index] : undefined);
+    const record = requiredRecordOf(records, region, index);
     if (!record?.applicationsForProvince || !record.integrityRecords || !record.assessments) {
       return { region: region.code, status: 'MISSING' as const };
     }

@@ -16,6 +16,7 @@ import type { Logger } from '../../platform/logger.js';
 import { applicationResolvers, requireRole } from '../access.js';
 import type { AccessLog } from './accessLog.js';
 import { eligibilitySdl, eligibilityResolvers } from './eligibility.js';
+import { requiredRecordOf } from './requiredRecords.js';
 import { FEDERATION_LINK, fullSelection, recordTypeName, regionStubsSdl, regionTypeName, SHARED_SDL } from '../../schema/sdl.js';
 
 export interface ProvinceContext {
@@ -115,19 +116,12 @@ interface RequiredRecord {
 
 const YEAR_RANGE = { min: 1978, max: 2100 };
 
-/**
- * Which region each required record belongs to. `region` cannot be part of the @requires (the
- * province declares it on the interface), so a record is known by its type name where the gateway
- * sends one, else by its position: the province itself returned the records in registry order, and
- * the gateway keeps list positions, with null where a region failed.
- */
+/** Each region's applications as the gateway gathered them, or null where the region did not answer. */
 function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyArray<RequiredRecord | null>): RegionAnswer[] {
-  return regions.map((region, index) => {
-    const record =
-      records.find((candidate) => candidate?.__typename === recordTypeName(region)) ??
-      (records[index]?.__typename === undefined ? records[index] : undefined);
-    return { region: region.code, applications: record?.applicationsForProvince ?? null };
-  });
+  return regions.map((region, index) => ({
+    region: region.code,
+    applications: requiredRecordOf(records, region, index)?.applicationsForProvince ?? null,
+  }));
 }
 
 /** The client's operation name in the gateway's subgraph operation name, `AnnualReview__province__0`. */
