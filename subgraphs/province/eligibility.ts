@@ -26,7 +26,10 @@ import { requiredRecordOf } from './requiredRecords.js';
 const PROFILE_FIELDS_THE_RULES_READ = 'gender employerKind location civilServant retired sanctionUntil dataQuality { field localValue }';
 
 export function eligibilitySdl(): string {
-  const required = `records { applicationsForProvince { ${fullSelection('Application')} } profile { ${PROFILE_FIELDS_THE_RULES_READ} } integrityRecords { ${fullSelection('IntegrityRecord')} } assessments { ${fullSelection('Assessment')} } }`;
+  // The *ForProvince fields are @inaccessible (schema/shared.graphql, RegionalRecord): the gateway's
+  // fetch for this @requires reads them whatever the caller's role, so a portal's check sees every
+  // region, while what the caller may select itself still follows subgraphs/access.ts.
+  const required = `records { applicationsForProvince { ${fullSelection('Application')} } profileForProvince { ${PROFILE_FIELDS_THE_RULES_READ} } integrityRecordsForProvince { ${fullSelection('IntegrityRecord')} } assessmentsForProvince { ${fullSelection('Assessment')} } }`;
   return `
 extend type Query {
   "The review batches the notices open (domain/eligibility/batches.json), optionally of one year or region."
@@ -196,27 +199,27 @@ interface RequiredRecord {
   /** Every application in full, for the rules; clients cannot select it (see subgraphs/access.ts). */
   applicationsForProvince?: Application[] | null;
   /** Only PROFILE_FIELDS_THE_RULES_READ arrive. */
-  profile?: Partial<PersonProfile> | null;
-  integrityRecords?: IntegrityRecord[] | null;
-  assessments?: Assessment[] | null;
+  profileForProvince?: Partial<PersonProfile> | null;
+  integrityRecordsForProvince?: IntegrityRecord[] | null;
+  assessmentsForProvince?: Assessment[] | null;
 }
 
 /** A record counts as answered only when every aspect the rules read came back. */
 function regionFacts(regions: readonly RegionDefinition[], records: ReadonlyArray<RequiredRecord | null>): RegionFacts[] {
   return regions.map((region, index) => {
     const record = requiredRecordOf(records, region, index);
-    if (!record?.applicationsForProvince || !record.integrityRecords || !record.assessments) {
+    if (!record?.applicationsForProvince || !record.integrityRecordsForProvince || !record.assessmentsForProvince) {
       return { region: region.code, status: 'MISSING' as const };
     }
     return {
       region: region.code,
       status: 'ANSWERED' as const,
-      profile: record.profile
-        ? ({ name: null, ethnicityCode: null, ethnicity: null, politicalStatusCode: null, politicalStatus: null, employer: null, ...record.profile } as PersonProfile)
+      profile: record.profileForProvince
+        ? ({ name: null, ethnicityCode: null, ethnicity: null, politicalStatusCode: null, politicalStatus: null, employer: null, ...record.profileForProvince } as PersonProfile)
         : null,
       applications: record.applicationsForProvince,
-      integrityRecords: record.integrityRecords,
-      assessments: record.assessments,
+      integrityRecords: record.integrityRecordsForProvince,
+      assessments: record.assessmentsForProvince,
     };
   });
 }

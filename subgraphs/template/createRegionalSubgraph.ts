@@ -60,6 +60,12 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
   const applicationsOf = (parent: RecordParent, context: RegionalContext) =>
     loadForPerson(context.loaders, parent.idNumber, context.loaders.applications);
 
+  const newestProfile = async (parent: RecordParent, context: RegionalContext) => {
+    const people = await context.loaders.people.load(parent.idNumber);
+    const newest = [...people].sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
+    return newest?.profile ?? null;
+  };
+
   /**
    * A person's record is read only by the roles that look people up (a dashboard never does), and
    * its non-application parts only by its own region's portal or an analyst (subgraphs/access.ts).
@@ -86,11 +92,9 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         guardRecord(context, info, 'applications');
         return (await context.loaders.people.load(parent.idNumber)).length > 0;
       },
-      profile: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+      profile: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
         guardRecord(context, info, 'other');
-        const people = await context.loaders.people.load(parent.idNumber);
-        const newest = [...people].sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
-        return newest?.profile ?? null;
+        return newestProfile(parent, context);
       },
       allApplications: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
         guardRecord(context, info, 'applications');
@@ -100,6 +104,22 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       applicationsForProvince: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
         guardRecord(context, info, 'applications');
         return forProvince(await applicationsOf(parent, context));
+      },
+      // The eligibility rules' share of the record, @inaccessible like applicationsForProvince: a
+      // portal may not read another region's profile or records, but the province may check them
+      // for it (schema/shared.graphql, RegionalRecord). PersonProfile.name and .employer keep their
+      // own rule, and the province never selects them.
+      profileForProvince: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'applications');
+        return newestProfile(parent, context);
+      },
+      integrityRecordsForProvince: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'applications');
+        return loadForPerson(context.loaders, parent.idNumber, context.loaders.integrityRecords);
+      },
+      assessmentsForProvince: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+        guardRecord(context, info, 'applications');
+        return loadForPerson(context.loaders, parent.idNumber, context.loaders.assessments);
       },
       applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext, info: GraphQLResolveInfo) => {
         guardRecord(context, info, 'applications');

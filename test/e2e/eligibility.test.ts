@@ -60,9 +60,9 @@ afterAll(async () => {
   await system?.stop();
 });
 
-// An analyst. A portal token is still refused other regions' integrity records and profiles, which
-// this check's @requires fetch reads with the caller's credential: open work, see the closing note.
-const asWlmqPortal = () => gatewayHeaders({ role: 'analyst' });
+// The check's main users: a portal, which may not read aks's integrity records itself, yet gets
+// a verdict that weighs them (the province reads them through the @inaccessible *ForProvince fields).
+const asWlmqPortal = () => gatewayHeaders({ role: 'portal', region: 'wlmq' });
 
 describe('eligibility across regions', () => {
   it('finds a person blacklisted in aks ineligible when applying in wlmq, citing notice 001', async () => {
@@ -74,6 +74,25 @@ describe('eligibility across regions', () => {
     const ban = eligibility.reasons.find((reason) => reason.verdict === 'FAIL' && reason.region === 'aks');
     expect(ban?.code).toMatch(/INTEGRITY|BAN/);
     expect(ban?.source.file).toContain('001_e520eb7aacfeab82');
+  });
+
+  it("still refuses the portal another region's integrity records when it asks for them itself", async () => {
+    const { data, errors } = await system.query<{ person: { records: Array<{ region: string; integrityRecords: unknown[] | null }> } }>(
+      `query ($id: String!) { person(idNumber: $id) { records { region integrityRecords { decidedOn } } } }`,
+      { id: BLACKLISTED },
+      await asWlmqPortal(),
+    );
+    const aks = data!.person.records.find((record) => record.region === 'aks')!;
+    expect(aks.integrityRecords).toBeNull();
+    expect(errors!.map((error) => error.extensions!.code)).toContain('FORBIDDEN');
+  });
+
+  it('does not let a client select the province-only fields', async () => {
+    const response = await system.query(`query ($id: String!) { person(idNumber: $id) { records { region integrityRecordsForProvince { decidedOn } } } }`, {
+      id: BLACKLISTED,
+    }, await asWlmqPortal());
+    expect(response.data).toBeUndefined();
+    expect(response.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('answers ELIGIBLE for a person with nothing against them, every region answering', async () => {
