@@ -21,6 +21,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The caller's role may not read this field (subgraphs/access.ts); the rest of the answer stays. */
   FORBIDDEN: 'FORBIDDEN',
+  /** The issuer's key set (AUTH_JWKS_URL) could not be fetched: the token was not judged (HTTP 503). */
+  AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
