@@ -6,7 +6,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { readFileSync } from 'node:fs';
-import { signInternalToken, type Principal } from '../platform/auth.js';
+import { createInternalTokenSigner, type Principal } from '../platform/auth.js';
 import type { AuthConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
@@ -68,9 +68,10 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
     buildService: ({ name, url }) =>
       new SubgraphDataSource(name, { url: options.subgraphUrls[name] ?? url, fetcher }),
   });
-  const authenticator = createAuthenticator(options.auth, options.regions);
+  const authenticator = createAuthenticator(options.auth, options.regions, { log: options.log });
   // Rejected only by a key that cannot be imported; the first request then fails with a logged error.
   authenticator.catch((error: unknown) => options.log.error({ err: error instanceof Error ? { type: error.name } : {} }, 'client token key could not be loaded'));
+  const internalTokens = createInternalTokenSigner(options.internalTokenSecret);
   const protection = queryProtection(options.limits ?? DEFAULT_QUERY_LIMITS, { production: options.production ?? false });
   const apollo = new ApolloServer<GatewayRequestContext>({
     gateway,
@@ -91,7 +92,7 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
     apollo,
     context: async ({ req, requestId, log }) => {
       const principal = await (await authenticator).authenticate(req);
-      const internalToken = await signInternalToken(principal, options.internalTokenSecret);
+      const internalToken = await internalTokens.tokenFor(principal);
       return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken };
     },
     readiness: async () => ({ ready: true, checks: { supergraph: 'ok' } }),

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The three kinds of user (issue 5):
@@ -79,15 +80,89 @@ function internalKey(secret: string): Uint8Array {
 }
 
 /** Signs the gateway's token for the subgraphs: the verified principal, 60 s, audience `subgraphs`. */
-export async function signInternalToken(principal: Principal, secret: string): Promise<string> {
+export async function signInternalToken(principal: Principal, secret: string, now: () => number = Date.now): Promise<string> {
+  const issuedAt = Math.floor(now() / 1000);
   return new SignJWT({ role: principal.role, ...(principal.region ? { region: principal.region } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(principal.subject)
     .setIssuer(INTERNAL_ISSUER)
     .setAudience(INTERNAL_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(`${INTERNAL_TOKEN_TTL_SECONDS}s`)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + INTERNAL_TOKEN_TTL_SECONDS)
     .sign(internalKey(secret));
+}
+
+/**
+ * How many distinct tokens (gateway side: principals; subgraph side: token strings) are remembered.
+ * Beyond it the least recently used are dropped and simply signed or verified again.
+ */
+export const TOKEN_CACHE_SIZE = 10_000;
+
+/**
+ * A token is reused for at most this long, so that it has at least half its life left when a
+ * subgraph receives it (a request's fan-out takes far less than 30 s).
+ */
+export const INTERNAL_TOKEN_REUSE_MS = (INTERNAL_TOKEN_TTL_SECONDS * 1000) / 2;
+
+const principalKey = (principal: Principal): string => `${principal.role}\0${principal.region ?? ''}\0${principal.subject}`;
+
+export interface InternalTokenSigner {
+  /** The gateway's token for this principal: a fresh one, or the same one for up to 30 s. */
+  tokenFor(principal: Principal): Promise<string>;
+}
+
+/**
+ * The gateway's tokens, one per principal, reused for half their life. Signing (WebCrypto HMAC,
+ * a thread-pool job) cost more than a whole subgraph call's resolvers in the benchmark (issue 6,
+ * README "Benchmarks"); a reused token also lets each subgraph skip verifying it again. A token
+ * carries only its principal, so reusing it for the same principal's next request grants nothing new.
+ */
+export function createInternalTokenSigner(secret: string, now: () => number = Date.now): InternalTokenSigner {
+  const tokens = new LRUCache<string, { token: Promise<string>; until: number }>({ max: TOKEN_CACHE_SIZE });
+  return {
+    tokenFor(principal) {
+      const key = principalKey(principal);
+      const cached = tokens.get(key);
+      if (cached && cached.until > now()) return cached.token;
+      const token = signInternalToken(principal, secret, now);
+      tokens.set(key, { token, until: now() + INTERNAL_TOKEN_REUSE_MS });
+      // A failed signing is not remembered: the next request tries again.
+      token.catch(() => tokens.delete(key));
+      return token;
+    },
+  };
+}
+
+/**
+ * Verified tokens, remembered until they expire: a token string that verified once names the same
+ * principal until its `exp`, so verifying it again (a WebCrypto job each time) proves nothing new.
+ * Only successes are remembered; a refused token is checked in full every time it comes.
+ */
+export class VerifiedTokenCache {
+  private readonly verified = new LRUCache<string, { principal: Principal; expiresAt: number }>({ max: TOKEN_CACHE_SIZE });
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Remember a token at most this long, even when its `exp` is later. */
+    private readonly maxAgeMs: number = INTERNAL_TOKEN_TTL_SECONDS * 1000,
+  ) {}
+
+  get(token: string): Principal | undefined {
+    const entry = this.verified.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.verified.delete(token);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  /** Remembers a verified token until `exp` (seconds since the epoch) or for `maxAgeMs`, whichever comes first. */
+  set(token: string, principal: Principal, exp: unknown): void {
+    if (typeof exp === 'number' && Number.isFinite(exp)) {
+      this.verified.set(token, { principal, expiresAt: Math.min(exp * 1000, this.now() + this.maxAgeMs) });
+    }
+  }
 }
 
 export interface InternalTokenVerifier {
@@ -99,12 +174,15 @@ export interface InternalTokenVerifier {
  * What every subgraph runs in its context: a request without the gateway's valid token is refused,
  * so nobody reaches personal data by calling a subgraph directly.
  */
-export function createInternalTokenVerifier(secret: string, regions: readonly string[]): InternalTokenVerifier {
+export function createInternalTokenVerifier(secret: string, regions: readonly string[], now: () => number = Date.now): InternalTokenVerifier {
   const key = internalKey(secret);
+  const cache = new VerifiedTokenCache(now);
   return {
     async verify(req) {
       const token = bearerToken(req);
       if (!token) throw unauthenticated('This service answers only the gateway: the gateway\'s credential is missing.');
+      const known = cache.get(token);
+      if (known) return known;
       let claims: Record<string, unknown>;
       try {
         ({ payload: claims } = await jwtVerify(token, key, {
@@ -113,6 +191,7 @@ export function createInternalTokenVerifier(secret: string, regions: readonly st
           audience: INTERNAL_AUDIENCE,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           requiredClaims: ['exp', 'sub'],
+          currentDate: new Date(now()),
         }));
       } catch (error) {
         if (error instanceof joseErrors.JOSEError) throw unauthenticated('This service answers only the gateway: its credential is not valid.');
@@ -120,6 +199,7 @@ export function createInternalTokenVerifier(secret: string, regions: readonly st
       }
       const principal = principalFromClaims(claims, regions);
       if (typeof principal === 'string') throw unauthenticated(principal);
+      cache.set(token, principal, claims.exp);
       return principal;
     },
   };
