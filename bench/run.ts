@@ -57,6 +57,14 @@ function memoryCapSeconds(): number {
 }
 const profile = process.argv.includes('--cpu-prof');
 
+/**
+ * `--only=<text>`: measure only the workloads whose name contains it (e.g. `--only=duplicate`),
+ * and skip the memory and data-size checks: for trying a change without the whole run.
+ */
+const only = process.argv.find((value) => value.startsWith('--only='))?.slice('--only='.length) ?? null;
+const SELECTED_WORKLOADS = WORKLOADS.filter((workload) => only === null || workload.includes(only));
+if (SELECTED_WORKLOADS.length === 0) throw new TypeError(`--only=${only} matches no workload (${WORKLOADS.join(', ')})`);
+
 interface Plan {
   mode: 'full' | 'smoke';
   applications: number;
@@ -536,7 +544,7 @@ function render(facts: RunFacts): string {
       'The floor is the bz subgraph called directly with the `_entities` query a gateway sends it (one region, no gateway).',
     '',
   );
-  for (const workload of WORKLOADS) {
+  for (const workload of SELECTED_WORKLOADS) {
     out.push(`## ${workload[0]!.toUpperCase()}${workload.slice(1)}`, '', measurementTable(measurements, workload), '');
   }
   if (measurements.some((m) => m.target === 'Hive Gateway' && !m.load)) {
@@ -553,7 +561,7 @@ function render(facts: RunFacts): string {
   }
   out.push('## Ratios', '');
   const rows: string[][] = [];
-  for (const workload of WORKLOADS) {
+  for (const workload of SELECTED_WORKLOADS) {
     for (const connections of [1, saturated]) {
       const ours = find(measurements, workload, 'our gateway', connections);
       const stock = find(measurements, workload, 'stock @apollo/gateway', connections);
@@ -681,7 +689,7 @@ async function main(): Promise<number> {
     };
 
     const measurements: Measurement[] = [];
-    for (const workload of WORKLOADS) {
+    for (const workload of SELECTED_WORKLOADS) {
       for (const target of targets) measurements.push(...(await measureTarget(system, target, workload, sample)));
     }
     // Only our gateway is measured from here on: the peers' memory must not weigh on it.
@@ -691,10 +699,10 @@ async function main(): Promise<number> {
       log('CPU profile of our gateway written to bench/results/profiles/');
     }
 
-    const memory = PLAN.memory ? await memoryCheck(system, sample, PLAN.memory, credentials) : null;
+    const memory = PLAN.memory && only === null ? await memoryCheck(system, sample, PLAN.memory, credentials) : null;
     await system.stop();
     system = null;
-    const sizeCheck = PLAN.sizeCheck ? await statementsOnSmallData(PLAN.sizeCheck, credentials) : null;
+    const sizeCheck = PLAN.sizeCheck && only === null ? await statementsOnSmallData(PLAN.sizeCheck, credentials) : null;
 
     const partial = { started, loadBefore, postgres, hive: hive || !hiveProblem ? hiveVersion() : `not run: ${hiveProblem}`, dataset, sample, measurements, startRss, memory, sizeCheck };
     const facts: RunFacts = { ...partial, checks: targetChecks(partial), totalSeconds: (performance.now() - clock) / 1000 };
@@ -702,7 +710,7 @@ async function main(): Promise<number> {
     console.log(markdown);
     const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, smoke ? 'smoke.md' : 'latest.md');
+    const file = path.join(resultsDir, smoke ? 'smoke.md' : only !== null ? 'partial.md' : 'latest.md');
     writeFileSync(file, `${markdown}\n`);
     log(`written to ${path.relative(REPO_ROOT, file)} in ${facts.totalSeconds.toFixed(0)} s`);
 
