@@ -115,11 +115,59 @@ export function applicationResolvers<TContext extends AccessContext>(
   );
 }
 
-/** A statistics row as a dashboard may see it: counts below the threshold withheld. */
-export function suppressSmallCells<T extends { count: number | null }>(principal: Principal, rows: T[]): Array<T & { suppressed: boolean }> {
-  return rows.map((row) =>
-    principal.role === 'dashboard' && row.count !== null && row.count < SMALL_CELL_THRESHOLD
-      ? { ...row, count: null, suppressed: true }
-      : { ...row, suppressed: false },
-  );
+/** The dimensions of a statistics row a dashboard can group by within one region's answer. */
+export type CellDimension = 'series' | 'specialty' | 'level' | 'reviewKind' | 'status';
+
+/**
+ * Statistics rows as a dashboard may see them: small-cell suppression, then complementary
+ * (secondary) suppression within the answer.
+ *
+ * 1. Every count below SMALL_CELL_THRESHOLD is withheld (`count: null, suppressed: true`).
+ * 2. A withheld cell must not be derivable by subtraction. For each grouped dimension, the rows
+ *    that agree on every other dimension form a line, and the dashboard can read that line's total
+ *    by asking again without the dimension. Wherever a line holds a withheld cell, at least two
+ *    are withheld and together they count at least SMALL_CELL_THRESHOLD, so the difference of the
+ *    total and the shown cells never pins one person down; the smallest shown cells are withheld
+ *    too until that holds, and the lines are checked again until nothing changes.
+ *
+ * What this does not cover, by design of per-answer suppression: differences across review
+ * years (one year against all years) and combinations of several answers. The closing note of
+ * issue 5 names cell-key perturbation as the way to close those.
+ */
+export function suppressSmallCells<T extends { count: number | null } & Partial<Record<CellDimension, unknown>>>(
+  principal: Principal,
+  rows: T[],
+  dimensions: readonly CellDimension[] = [],
+): Array<T & { suppressed: boolean }> {
+  if (principal.role !== 'dashboard') return rows.map((row) => ({ ...row, suppressed: false }));
+  const count = (index: number) => rows[index]!.count ?? 0;
+  const withheld = new Set(rows.flatMap((row, index) => (row.count !== null && row.count < SMALL_CELL_THRESHOLD ? [index] : [])));
+  for (let changed = withheld.size > 0; changed; ) {
+    changed = false;
+    for (const dimension of dimensions) {
+      const others = dimensions.filter((other) => other !== dimension);
+      const lines = new Map<string, number[]>();
+      rows.forEach((row, index) => {
+        const key = JSON.stringify(others.map((other) => row[other] ?? null));
+        const line = lines.get(key);
+        if (line) line.push(index);
+        else lines.set(key, [index]);
+      });
+      for (const line of lines.values()) {
+        const hidden = line.filter((index) => withheld.has(index));
+        if (hidden.length === 0) continue;
+        const shown = line.filter((index) => !withheld.has(index)).sort((a, b) => count(a) - count(b));
+        let hiddenTotal = hidden.reduce((sum, index) => sum + count(index), 0);
+        let hiddenCells = hidden.length;
+        while ((hiddenCells < 2 || hiddenTotal < SMALL_CELL_THRESHOLD) && shown.length > 0) {
+          const next = shown.shift()!;
+          withheld.add(next);
+          hiddenCells += 1;
+          hiddenTotal += count(next);
+          changed = true;
+        }
+      }
+    }
+  }
+  return rows.map((row, index) => (withheld.has(index) ? { ...row, count: null, suppressed: true } : { ...row, suppressed: false }));
 }

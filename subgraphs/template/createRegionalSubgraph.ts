@@ -13,7 +13,7 @@ import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { recordTypeName, regionalSubgraphSdl, regionTypeName } from '../../schema/sdl.js';
-import { applicationResolvers, BLIND_PROFILE_FIELDS, deny, forProvince, isOtherRegionPortal, requireRole, suppressSmallCells } from '../access.js';
+import { applicationResolvers, BLIND_PROFILE_FIELDS, deny, forProvince, isOtherRegionPortal, requireRole, suppressSmallCells, type CellDimension } from '../access.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
 
@@ -55,6 +55,15 @@ function byYear(applications: Application[], year: number | null | undefined): A
 }
 
 const DIMENSION_ORDER: readonly StatisticsDimension[] = ['REGION', 'SERIES', 'SPECIALTY', 'LEVEL', 'REVIEW_KIND', 'STATUS'];
+
+/** The row field of each dimension within one region's answer (REGION is the same on every row). */
+const CELL_DIMENSION: Record<Exclude<StatisticsDimension, 'REGION'>, CellDimension> = {
+  SERIES: 'series',
+  SPECIALTY: 'specialty',
+  LEVEL: 'level',
+  REVIEW_KIND: 'reviewKind',
+  STATUS: 'status',
+};
 
 export function regionalResolvers(region: RegionDefinition, source: RegionalSource, identity: Identity): GraphQLResolverMap<RegionalContext> {
   const applicationsOf = (parent: RecordParent, context: RegionalContext) =>
@@ -183,6 +192,7 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         return suppressSmallCells(
           context.principal,
           groups.map((group) => ({ ...group, region: dimensions.includes('REGION') ? region.code : null })),
+          dimensions.flatMap((dimension) => (dimension === 'REGION' ? [] : [CELL_DIMENSION[dimension]])),
         );
       },
     },

@@ -17,6 +17,8 @@ const PERSON = withCheck('65280119900101123');
 const NAME = '访问控制·测试';
 // Five more bz people with a 2023 review each: a statistics cell of exactly 5.
 const FIVE = Array.from({ length: 5 }, (_, index) => withCheck(`6528011980010${index}12`.slice(0, 17)));
+// 2022 in bz: 2 初级 and 6 中级 reviews, 8 in all. Showing the 6 would give the 2 away (8 - 6).
+const Y2022 = Array.from({ length: 8 }, (_, index) => withCheck(`6528011970020${index}12`.slice(0, 17)));
 
 const LOOKUP = /* GraphQL */ `
   query Lookup($idNumber: String!) {
@@ -96,6 +98,9 @@ beforeAll(async () => {
       ]);
       for (const [index, idNumber] of FIVE.entries()) {
         await insertBzPerson(databases.bz!.sql, { xm: `统计${index}号`, sfzh: idNumber }, [{ sbnd: 2023, pslb: '评审', sbjb: '初级', zt: 7 }]);
+      }
+      for (const [index, idNumber] of Y2022.entries()) {
+        await insertBzPerson(databases.bz!.sql, { xm: `二〇二二${index}号`, sfzh: idNumber }, [{ sbnd: 2022, pslb: '评审', sbjb: index < 2 ? '初级' : '中级', zt: 7 }]);
       }
     },
   });
@@ -259,6 +264,23 @@ describe('dashboard: statistics only', () => {
     expect(small.data!.regions[0]!.statistics).toEqual([{ region: 'bz', count: null, suppressed: true }]);
     const five = await as<{ regions: Array<{ statistics: unknown[] }> }>(dashboard, STATISTICS, { year: 2023 });
     expect(five.data!.regions[0]!.statistics).toEqual([{ region: 'bz', count: 5, suppressed: false }]);
+  });
+
+  it('cannot recover a withheld count by subtracting the shown ones from the total', async () => {
+    const query = `query ($groupBy: [StatisticsDimension!]!) { regions(codes: ["bz"]) { statistics(year: 2022, groupBy: $groupBy) { level count suppressed } } }`;
+    const total = await as<{ regions: Array<{ statistics: Array<{ count: number | null }> }> }>(dashboard, query, { groupBy: [] });
+    expect(total.data!.regions[0]!.statistics).toEqual([{ level: null, count: 8, suppressed: false }]);
+    const byLevel = await as<{ regions: Array<{ statistics: Array<{ level: string; count: number | null; suppressed: boolean }> }> }>(dashboard, query, {
+      groupBy: ['LEVEL'],
+    });
+    expect(byLevel.errors).toBeUndefined();
+    expect(byLevel.data!.regions[0]!.statistics.sort((a, b) => a.level.localeCompare(b.level))).toEqual([
+      { level: 'INTERMEDIATE', count: null, suppressed: true },
+      { level: 'JUNIOR', count: null, suppressed: true },
+    ]);
+    // An analyst still reads the exact counts.
+    const exact = await as<{ regions: Array<{ statistics: Array<{ level: string; count: number }> }> }>({ role: 'analyst' }, query, { groupBy: ['LEVEL'] });
+    expect(exact.data!.regions[0]!.statistics.map((row) => row.count).sort()).toEqual([2, 6]);
   });
 
   it('gets FORBIDDEN for a region\'s application list, with the rest of the answer kept', async () => {
