@@ -236,6 +236,17 @@ function bodiesFor(target: Target, workload: WorkloadName, sample: PersonSample)
   return target.floor ? floorBodies(workload, sample, REQUEST_POOL, BENCH_SECRETS.IDENTITY_SECRET) : gatewayBodies(workload, sample, REQUEST_POOL);
 }
 
+/** Waits until the regional services have sent no SQL for half a second (at most 30 s). */
+async function untilQuiet(system: System): Promise<void> {
+  let last = await sqlStatements(system.regional);
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await sqlStatements(system.regional);
+    if (now === last) return;
+    last = now;
+  }
+}
+
 async function measureTarget(system: System, target: Target, workload: WorkloadName, sample: PersonSample): Promise<Measurement[]> {
   const connectionsList = [1, PLAN.saturatingConnections];
   const base = { workload, target: target.name, sqlPerRequest: null, gatewayRss: null, cpu: null };
@@ -252,6 +263,9 @@ async function measureTarget(system: System, target: Target, workload: WorkloadN
   await runLoad({ url: target.url, bodies, headers, connections: 8, durationSeconds: PLAN.warmSeconds });
   const results: Measurement[] = [];
   for (const connections of connectionsList) {
+    // Requests still in flight when the previous run stopped (slow statistics: up to 32 of them)
+    // would otherwise send their SQL inside this run's count.
+    await untilQuiet(system);
     const gatewayBefore = target.process ? rssMiB(target.process) : 0;
     const subgraphsBefore = subgraphsRss(system);
     const statementsBefore = await sqlStatements(system.regional);
