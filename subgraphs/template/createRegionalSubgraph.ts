@@ -3,6 +3,7 @@
  * region is its RegionalSource (its Prisma model and mapping module) and its registry entry.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type DataLoader from 'dataloader';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
@@ -86,6 +87,14 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
     }
   };
 
+  /** A record's list of one aspect (qualifications, integrity records …), behind its access rule. */
+  const aspect =
+    <V>(part: 'applications' | 'other', pick: (loaders: RegionalLoaders) => DataLoader<string, V[]>) =>
+    (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
+      guardRecord(context, info, part);
+      return loadForPerson(context.loaders, parent.idNumber, pick(context.loaders));
+    };
+
   return {
     [recordTypeName(region)]: {
       __resolveReference(reference: { personRef: string }): RecordParent {
@@ -122,30 +131,15 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         guardRecord(context, info, 'applications');
         return newestProfile(parent, context);
       },
-      integrityRecordsForProvince: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'applications');
-        return loadForPerson(context.loaders, parent.idNumber, context.loaders.integrityRecords);
-      },
-      assessmentsForProvince: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'applications');
-        return loadForPerson(context.loaders, parent.idNumber, context.loaders.assessments);
-      },
+      integrityRecordsForProvince: aspect('applications', (loaders) => loaders.integrityRecords),
+      assessmentsForProvince: aspect('applications', (loaders) => loaders.assessments),
       applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext, info: GraphQLResolveInfo) => {
         guardRecord(context, info, 'applications');
         return byYear(await applicationsOf(parent, context), args.year);
       },
-      qualifications: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'other');
-        return loadForPerson(context.loaders, parent.idNumber, context.loaders.qualifications);
-      },
-      integrityRecords: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'other');
-        return loadForPerson(context.loaders, parent.idNumber, context.loaders.integrityRecords);
-      },
-      assessments: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'other');
-        return loadForPerson(context.loaders, parent.idNumber, context.loaders.assessments);
-      },
+      qualifications: aspect('other', (loaders) => loaders.qualifications),
+      integrityRecords: aspect('other', (loaders) => loaders.integrityRecords),
+      assessments: aspect('other', (loaders) => loaders.assessments),
     },
     PersonProfile: Object.fromEntries(
       BLIND_PROFILE_FIELDS.map((field) => [
