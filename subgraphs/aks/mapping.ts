@@ -33,6 +33,7 @@ import type {
 import type { Applicant, ApplyRecord, Batch, Blacklist, TitleHeld } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { instantToBeijing, isoDate } from '../template/dates.js';
+import { lookupShared, reverseLookup, type LocalValueFilter } from '../template/lookups.js';
 
 export const REGION = 'aks';
 
@@ -125,37 +126,13 @@ export const GENDERS: ReadonlyMap<number, Gender> = new Map([
 // ---------------------------------------------------------------------------------------------
 // Plain lookups, without reporting: for statistics groups, which have no row to report.
 
-export const seriesOf = (code: string | null): TitleSeries => (code === null ? undefined : SERIES.get(code)) ?? 'UNKNOWN';
-export const levelOf = (code: number | null): TitleLevel => (code === null ? undefined : LEVELS.get(code)) ?? 'UNKNOWN';
-export const reviewKindOf = (track: string | null): ReviewKind =>
-  (track === null ? undefined : REVIEW_KINDS.get(track)) ?? 'UNKNOWN';
-export const statusOf = (state: string | null): ApplicationStatus =>
-  (state === null ? undefined : STATUSES.get(state)) ?? 'UNKNOWN';
+export const seriesOf = (code: string | null): TitleSeries => lookupShared(SERIES, code);
+export const levelOf = (code: number | null): TitleLevel => lookupShared(LEVELS, code);
+export const reviewKindOf = (track: string | null): ReviewKind => lookupShared(REVIEW_KINDS, track);
+export const statusOf = (state: string | null): ApplicationStatus => lookupShared(STATUSES, state);
 
 // ---------------------------------------------------------------------------------------------
 // Reverse lookups, for filtering in SQL.
-
-/**
- * The local values to match for a list of shared values. When `unknown` is true the filter must
- * also match NULL and every local value not in `known` (the whole table's keys).
- */
-export interface LocalValueFilter<L> {
-  values: L[];
-  unknown: boolean;
-  known: L[];
-}
-
-function reverseLookup<L, S extends string>(
-  table: ReadonlyMap<L, S>,
-  wanted: readonly (S | 'UNKNOWN')[],
-): LocalValueFilter<L> {
-  const asked = new Set<string>(wanted);
-  return {
-    values: [...table].filter(([, shared]) => asked.has(shared)).map(([local]) => local),
-    unknown: asked.has('UNKNOWN'),
-    known: [...table.keys()],
-  };
-}
 
 export const localSeriesCodes = (series: readonly TitleSeries[]): LocalValueFilter<string> =>
   reverseLookup(SERIES, series);

@@ -33,8 +33,8 @@ import {
   statusOf,
   type ApplicantProfileRow,
   type AssessmentRow,
-  type LocalValueFilter,
 } from './mapping.js';
+import type { LocalValueFilter } from '../template/lookups.js';
 
 const INT4_MAX = 2_147_483_647;
 

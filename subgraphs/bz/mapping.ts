@@ -38,6 +38,7 @@ import type {
 } from '../../generated/prisma/bz/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { isoDate, wallClockToBeijing } from '../template/dates.js';
+import { lookupShared, reverseLookup, type LocalValueFilter } from '../template/lookups.js';
 
 export const REGION = 'bz';
 
@@ -156,14 +157,10 @@ export const GENDER_BY_LABEL: ReadonlyMap<string, Gender> = tableOf([
 // ---------------------------------------------------------------------------------------------
 // Forward lookups without reporting, for values that are not a row (statistics groups).
 
-function lookup<L, S extends string>(table: ReadonlyMap<L, S>, value: L | null): S | 'UNKNOWN' {
-  return value === null ? 'UNKNOWN' : (table.get(value) ?? 'UNKNOWN');
-}
-
-export const seriesFromLocal = (xl: string | null): TitleSeries => lookup(SERIES_BY_LABEL, xl);
-export const levelFromLocal = (sbjb: string | null): TitleLevel => lookup(LEVEL_BY_LABEL, sbjb);
-export const reviewKindFromLocal = (pslb: string | null): ReviewKind => lookup(REVIEW_KIND_BY_LABEL, pslb);
-export const statusFromLocal = (zt: number | null): ApplicationStatus => lookup(STATUS_BY_CODE, zt);
+export const seriesFromLocal = (xl: string | null): TitleSeries => lookupShared(SERIES_BY_LABEL, xl);
+export const levelFromLocal = (sbjb: string | null): TitleLevel => lookupShared(LEVEL_BY_LABEL, sbjb);
+export const reviewKindFromLocal = (pslb: string | null): ReviewKind => lookupShared(REVIEW_KIND_BY_LABEL, pslb);
+export const statusFromLocal = (zt: number | null): ApplicationStatus => lookupShared(STATUS_BY_CODE, zt);
 
 // ---------------------------------------------------------------------------------------------
 // Row mappers.
@@ -329,33 +326,11 @@ export function mapProfile(row: ProfileRow, report: DataQualityReporter): Person
 // ---------------------------------------------------------------------------------------------
 // Reverse lookups, to filter in SQL on shared values.
 
-/** The local values that map to some shared values. */
-export interface LocalValueFilter<L> {
-  /** Local values that map to one of the shared values asked for. */
-  values: L[];
-  /**
-   * UNKNOWN was asked for: the filter must also match NULL and every local value outside
-   * `known`.
-   */
-  includeUnknown: boolean;
-  /** Every local value the mapping knows. */
-  known: L[];
-}
-
-function reverse<L, S extends string>(table: ReadonlyMap<L, S>, wanted: readonly (S | 'UNKNOWN')[]): LocalValueFilter<L> {
-  const asked = new Set<string>(wanted);
-  return {
-    values: [...table].filter(([, shared]) => asked.has(shared)).map(([local]) => local),
-    includeUnknown: asked.has('UNKNOWN'),
-    known: [...table.keys()],
-  };
-}
-
 export const localSeriesValues = (series: readonly TitleSeries[]): LocalValueFilter<string> =>
-  reverse(SERIES_BY_LABEL, series);
+  reverseLookup(SERIES_BY_LABEL, series);
 export const localLevelValues = (levels: readonly TitleLevel[]): LocalValueFilter<string> =>
-  reverse(LEVEL_BY_LABEL, levels);
+  reverseLookup(LEVEL_BY_LABEL, levels);
 export const localReviewKindValues = (kinds: readonly ReviewKind[]): LocalValueFilter<string> =>
-  reverse(REVIEW_KIND_BY_LABEL, kinds);
+  reverseLookup(REVIEW_KIND_BY_LABEL, kinds);
 export const localStatusValues = (statuses: readonly ApplicationStatus[]): LocalValueFilter<number> =>
-  reverse(STATUS_BY_CODE, statuses);
+  reverseLookup(STATUS_BY_CODE, statuses);

@@ -31,8 +31,8 @@ import {
   seriesFromLocal,
   statusFromLocal,
   type AssessmentRow,
-  type LocalValueFilter,
 } from './mapping.js';
+import type { LocalValueFilter } from '../template/lookups.js';
 
 /** PostgreSQL's bigint, the type of every bz key. */
 const MAX_BIGINT = 9_223_372_036_854_775_807n;
@@ -90,7 +90,7 @@ function matching<L>(
   on: (condition: { in: L[] } | { notIn: L[] } | null) => Prisma.ApplicationWhereInput,
 ): Prisma.ApplicationWhereInput {
   const alternatives = [on({ in: filter.values })];
-  if (filter.includeUnknown) alternatives.push(on(null), on({ notIn: filter.known }));
+  if (filter.unknown) alternatives.push(on(null), on({ notIn: filter.known }));
   return { OR: alternatives };
 }
 

@@ -29,6 +29,7 @@ import type {
 import type { Declaration } from '../../generated/prisma/wlmq/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { isoDate } from '../template/dates.js';
+import { lookupShared, reverseLookup, type LocalValueFilter } from '../template/lookups.js';
 
 export const REGION = 'wlmq';
 
@@ -145,40 +146,18 @@ export function parseReviewYear(text: string | null): number | null {
 // ---------------------------------------------------------------------------------------------
 // Plain lookups, without reporting: for statistics groups, which have no row to report.
 
-const lookup = <S extends string>(table: ReadonlyMap<string, S>, local: string | null): S | 'UNKNOWN' =>
-  (local === null ? undefined : table.get(local)) ?? 'UNKNOWN';
-
-export const seriesOf = (seriesName: string | null): TitleSeries => lookup(SERIES, seriesName);
-export const levelOf = (targetTitle: string | null): TitleLevel => lookup(LEVELS, targetTitle);
-export const reviewKindOf = (way: string | null): ReviewKind => lookup(REVIEW_KINDS, way);
-export const statusOf = (flowState: string | null): ApplicationStatus => lookup(STATUSES, flowState);
+export const seriesOf = (seriesName: string | null): TitleSeries => lookupShared(SERIES, seriesName);
+export const levelOf = (targetTitle: string | null): TitleLevel => lookupShared(LEVELS, targetTitle);
+export const reviewKindOf = (way: string | null): ReviewKind => lookupShared(REVIEW_KINDS, way);
+export const statusOf = (flowState: string | null): ApplicationStatus => lookupShared(STATUSES, flowState);
 
 // ---------------------------------------------------------------------------------------------
 // Reverse lookups, for filtering in SQL.
 
-/**
- * The local values to match for a list of shared values. When `unknown` is true the filter must
- * also match NULL and every local value not in `known` (the whole table's keys).
- */
-export interface LocalValueFilter {
-  values: string[];
-  unknown: boolean;
-  known: string[];
-}
-
-function reverseLookup<S extends string>(table: ReadonlyMap<string, S>, wanted: readonly S[]): LocalValueFilter {
-  const asked = new Set<string>(wanted);
-  return {
-    values: [...table].filter(([, shared]) => asked.has(shared)).map(([local]) => local),
-    unknown: asked.has('UNKNOWN'),
-    known: [...table.keys()],
-  };
-}
-
-export const localSeriesNames = (series: readonly TitleSeries[]): LocalValueFilter => reverseLookup(SERIES, series);
-export const localTargetTitles = (levels: readonly TitleLevel[]): LocalValueFilter => reverseLookup(LEVELS, levels);
-export const localWays = (kinds: readonly ReviewKind[]): LocalValueFilter => reverseLookup(REVIEW_KINDS, kinds);
-export const localFlowStates = (statuses: readonly ApplicationStatus[]): LocalValueFilter =>
+export const localSeriesNames = (series: readonly TitleSeries[]): LocalValueFilter<string> => reverseLookup(SERIES, series);
+export const localTargetTitles = (levels: readonly TitleLevel[]): LocalValueFilter<string> => reverseLookup(LEVELS, levels);
+export const localWays = (kinds: readonly ReviewKind[]): LocalValueFilter<string> => reverseLookup(REVIEW_KINDS, kinds);
+export const localFlowStates = (statuses: readonly ApplicationStatus[]): LocalValueFilter<string> =>
   reverseLookup(STATUSES, statuses);
 
 // ---------------------------------------------------------------------------------------------

@@ -41,8 +41,8 @@ import {
   type DeclarationCreditRow,
   type DeclarationProfileRow,
   type DeclarationTitleHistoryRow,
-  type LocalValueFilter,
 } from './mapping.js';
+import type { LocalValueFilter } from '../template/lookups.js';
 
 const APPLICATION_COLUMNS = Prisma.sql`"declarationNo", "reviewYear", "seriesName", "majorName", "targetTitle", "way", "flowState", "returnTimes"`;
 
@@ -66,7 +66,7 @@ const holdsResidentId = (table: 'k' | 'o' | '"Declaration"'): Prisma.Sql =>
 /** The rows whose `column` maps to one of the shared values the filter was built from. */
 function matchesLocal(
   column: '"seriesName"' | '"targetTitle"' | '"way"' | '"flowState"',
-  filter: LocalValueFilter,
+  filter: LocalValueFilter<string>,
 ): Prisma.Sql {
   const col = Prisma.raw(column);
   const alternatives: Prisma.Sql[] = [];

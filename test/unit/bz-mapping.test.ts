@@ -530,7 +530,7 @@ describe('bz reverse lookups for SQL filters', () => {
     },
   );
 
-  it.each<[string, { values: unknown[]; includeUnknown: boolean; known: unknown[] }, unknown[], boolean, number]>([
+  it.each<[string, { values: unknown[]; unknown: boolean; known: unknown[] }, unknown[], boolean, number]>([
     ['level', localLevelValues(['SENIOR', 'ASSOCIATE_SENIOR']), ['副高级', '正高级'], false, 6],
     ['level UNKNOWN', localLevelValues(['UNKNOWN']), [], true, 6],
     ['level UNRATED (never in bz)', localLevelValues(['UNRATED']), [], false, 6],
@@ -538,9 +538,9 @@ describe('bz reverse lookups for SQL filters', () => {
     ['status', localStatusValues(['RETURNED_BY_UNIT', 'RETURNED_BY_COMMITTEE']), [2, 4], false, 11],
     ['status ABANDONED (never in bz)', localStatusValues(['ABANDONED']), [], false, 11],
     ['no values', localStatusValues([]), [], false, 11],
-  ])('%s', (_name, filter, values, includeUnknown, knownCount) => {
+  ])('%s', (_name, filter, values, unknown, knownCount) => {
     expect([...filter.values].sort()).toEqual(values);
-    expect(filter.includeUnknown).toBe(includeUnknown);
+    expect(filter.unknown).toBe(unknown);
     expect(filter.known).toHaveLength(knownCount);
   });
 });
