@@ -11,7 +11,7 @@ import { GraphQLError } from 'graphql';
 import type { AuthConfig } from '../platform/config.js';
 import { ErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { bearerToken, CLOCK_TOLERANCE_SECONDS, principalFromClaims, unauthenticated, VerifiedTokenCache, type Principal } from '../platform/auth.js';
+import { bearerToken, CLOCK_TOLERANCE_SECONDS, unauthenticated, VerifiedTokenCache, type Principal } from '../platform/auth.js';
 
 /**
  * A client token that verified is not verified again for this long (nor past its `exp`): clients
@@ -84,25 +84,21 @@ export async function createAuthenticator(config: AuthConfig, regions: readonly 
     async authenticate(req) {
       const token = bearerToken(req);
       if (!token) throw unauthenticated('Authentication required: send "Authorization: Bearer <token>".');
-      const known = verified.get(token);
-      if (known) return known;
-      let claims: Record<string, unknown>;
-      try {
-        const options = { algorithms, issuer: config.issuer, audience: config.audience, clockTolerance: CLOCK_TOLERANCE_SECONDS, requiredClaims: ['exp'], currentDate: new Date(now()) };
-        const verified = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
-        claims = verified.payload;
-      } catch (error) {
-        if (config.verification.kind === 'jwks' && isKeySetUnavailable(error)) {
-          log?.error({ event: 'jwks_unavailable', err: { type: (error as Error).name, message: (error as Error).message } }, 'the issuer\'s key set could not be fetched');
-          throw keySetUnavailable();
+      return verified.principalOf(token, regions, async () => {
+        try {
+          const options = { algorithms, issuer: config.issuer, audience: config.audience, clockTolerance: CLOCK_TOLERANCE_SECONDS, requiredClaims: ['exp'], currentDate: new Date(now()) };
+          // Two calls only for jose's overloads (a key, or a function that picks one).
+          const { payload } = typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+          return payload;
+        } catch (error) {
+          if (config.verification.kind === 'jwks' && isKeySetUnavailable(error)) {
+            log?.error({ event: 'jwks_unavailable', err: { type: (error as Error).name, message: (error as Error).message } }, 'the issuer\'s key set could not be fetched');
+            throw keySetUnavailable();
+          }
+          if (error instanceof joseErrors.JOSEError || error instanceof TypeError) throw unauthenticated(reasonOf(error));
+          throw error;
         }
-        if (error instanceof joseErrors.JOSEError || error instanceof TypeError) throw unauthenticated(reasonOf(error));
-        throw error;
-      }
-      const principal = principalFromClaims(claims, regions);
-      if (typeof principal === 'string') throw unauthenticated(principal);
-      verified.set(token, principal, claims.exp);
-      return principal;
+      });
     },
   };
 }

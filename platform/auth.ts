@@ -147,7 +147,7 @@ export class VerifiedTokenCache {
     private readonly maxAgeMs: number = INTERNAL_TOKEN_TTL_SECONDS * 1000,
   ) {}
 
-  get(token: string): Principal | undefined {
+  private get(token: string): Principal | undefined {
     const entry = this.verified.get(token);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -157,8 +157,23 @@ export class VerifiedTokenCache {
     return entry.principal;
   }
 
+  /**
+   * The principal of `token`: remembered, or from the claims `verify` returns (it throws when the
+   * token is not valid), checked and then remembered. Claims that grant nothing are refused and
+   * not remembered.
+   */
+  async principalOf(token: string, regions: readonly string[], verify: () => Promise<Record<string, unknown>>): Promise<Principal> {
+    const known = this.get(token);
+    if (known) return known;
+    const claims = await verify();
+    const principal = principalFromClaims(claims, regions);
+    if (typeof principal === 'string') throw unauthenticated(principal);
+    this.set(token, principal, claims.exp);
+    return principal;
+  }
+
   /** Remembers a verified token until `exp` (seconds since the epoch) or for `maxAgeMs`, whichever comes first. */
-  set(token: string, principal: Principal, exp: unknown): void {
+  private set(token: string, principal: Principal, exp: unknown): void {
     if (typeof exp === 'number' && Number.isFinite(exp)) {
       this.verified.set(token, { principal, expiresAt: Math.min(exp * 1000, this.now() + this.maxAgeMs) });
     }
@@ -181,26 +196,22 @@ export function createInternalTokenVerifier(secret: string, regions: readonly st
     async verify(req) {
       const token = bearerToken(req);
       if (!token) throw unauthenticated('This service answers only the gateway: the gateway\'s credential is missing.');
-      const known = cache.get(token);
-      if (known) return known;
-      let claims: Record<string, unknown>;
-      try {
-        ({ payload: claims } = await jwtVerify(token, key, {
-          algorithms: ['HS256'],
-          issuer: INTERNAL_ISSUER,
-          audience: INTERNAL_AUDIENCE,
-          clockTolerance: CLOCK_TOLERANCE_SECONDS,
-          requiredClaims: ['exp', 'sub'],
-          currentDate: new Date(now()),
-        }));
-      } catch (error) {
-        if (error instanceof joseErrors.JOSEError) throw unauthenticated('This service answers only the gateway: its credential is not valid.');
-        throw error;
-      }
-      const principal = principalFromClaims(claims, regions);
-      if (typeof principal === 'string') throw unauthenticated(principal);
-      cache.set(token, principal, claims.exp);
-      return principal;
+      return cache.principalOf(token, regions, async () => {
+        try {
+          const { payload } = await jwtVerify(token, key, {
+            algorithms: ['HS256'],
+            issuer: INTERNAL_ISSUER,
+            audience: INTERNAL_AUDIENCE,
+            clockTolerance: CLOCK_TOLERANCE_SECONDS,
+            requiredClaims: ['exp', 'sub'],
+            currentDate: new Date(now()),
+          });
+          return payload;
+        } catch (error) {
+          if (error instanceof joseErrors.JOSEError) throw unauthenticated('This service answers only the gateway: its credential is not valid.');
+          throw error;
+        }
+      });
     },
   };
 }
