@@ -84,17 +84,18 @@ export function regionTypeName(region: RegionDefinition): string {
   return `${region.typePrefix}Region`;
 }
 
-/** The region-owned types of one regional subgraph, resolvable there. */
-export function regionalSubgraphSdl(region: RegionDefinition): string {
+/**
+ * A region's two entity types: resolvable in its own subgraph, key-only stubs elsewhere
+ * (DESIGN.md, pattern 1).
+ */
+function regionTypes(region: RegionDefinition, resolvable: boolean): string[] {
   return [
-    FEDERATION_LINK,
-    SHARED_SDL,
     implementingType({
       name: recordTypeName(region),
       interfaceName: 'RegionalRecord',
       key: 'personRef',
       keyField: PERSON_REF_FIELD,
-      resolvable: true,
+      resolvable,
       description: `What the ${region.code} portal (${region.portal}) holds on a person.`,
     }),
     implementingType({
@@ -102,34 +103,20 @@ export function regionalSubgraphSdl(region: RegionDefinition): string {
       interfaceName: 'Region',
       key: 'code',
       keyField: 'code: String!',
-      resolvable: true,
+      resolvable,
       description: `${region.name} (${region.code}).`,
     }),
-  ].join('\n\n');
+  ];
+}
+
+/** The region-owned types of one regional subgraph, resolvable there. */
+export function regionalSubgraphSdl(region: RegionDefinition): string {
+  return [FEDERATION_LINK, SHARED_SDL, ...regionTypes(region, true)].join('\n\n');
 }
 
 /** Stubs of every region's types in the province: keys only, the rest external (DESIGN.md, pattern 1). */
 export function regionStubsSdl(regions: readonly RegionDefinition[]): string {
-  return regions
-    .flatMap((region) => [
-      implementingType({
-        name: recordTypeName(region),
-        interfaceName: 'RegionalRecord',
-        key: 'personRef',
-        keyField: PERSON_REF_FIELD,
-        resolvable: false,
-        description: `What the ${region.code} portal (${region.portal}) holds on a person.`,
-      }),
-      implementingType({
-        name: regionTypeName(region),
-        interfaceName: 'Region',
-        key: 'code',
-        keyField: 'code: String!',
-        resolvable: false,
-        description: `${region.name} (${region.code}).`,
-      }),
-    ])
-    .join('\n\n');
+  return regions.flatMap((region) => regionTypes(region, false)).join('\n\n');
 }
 
 function namedType(type: TypeNode): string {

@@ -77,19 +77,20 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
   };
 
   /**
-   * A person's record is read only by the roles that look people up (a dashboard never does), and
-   * its non-application parts only by its own region's portal or an analyst (subgraphs/access.ts).
+   * A person's record is read only by the roles that look people up (a dashboard never does).
+   * `anyRegion` parts (applications, and the province-only fields) are open to every portal;
+   * `ownRegion` parts only to this region's portal or an analyst (subgraphs/access.ts).
    */
-  const guardRecord = (context: RegionalContext, info: GraphQLResolveInfo, part: 'applications' | 'other') => {
+  const guardRecord = (context: RegionalContext, info: GraphQLResolveInfo, part: 'anyRegion' | 'ownRegion') => {
     requireRole(context, info, ['analyst', 'portal']);
-    if (part === 'other' && isOtherRegionPortal(context.principal, region.code)) {
+    if (part === 'ownRegion' && isOtherRegionPortal(context.principal, region.code)) {
       throw deny(context, info, `a portal reads another region's applications (region, year, reviewKind, status) and nothing else of it.`, region.code);
     }
   };
 
   /** A record's list of one aspect (qualifications, integrity records …), behind its access rule. */
   const aspect =
-    <V>(part: 'applications' | 'other', pick: (loaders: RegionalLoaders) => DataLoader<string, V[]>) =>
+    <V>(part: 'anyRegion' | 'ownRegion', pick: (loaders: RegionalLoaders) => DataLoader<string, V[]>) =>
     (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
       guardRecord(context, info, part);
       return loadForPerson(context.loaders, parent.idNumber, pick(context.loaders));
@@ -107,20 +108,20 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       },
       region: () => region.code,
       found: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'applications');
+        guardRecord(context, info, 'anyRegion');
         return (await context.loaders.people.load(parent.idNumber)).length > 0;
       },
       profile: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'other');
+        guardRecord(context, info, 'ownRegion');
         return newestProfile(parent, context);
       },
       allApplications: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'applications');
+        guardRecord(context, info, 'anyRegion');
         return applicationsOf(parent, context);
       },
       // @inaccessible: only the gateway's plan for the province's @requires can select it.
       applicationsForProvince: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'applications');
+        guardRecord(context, info, 'anyRegion');
         return forProvince(await applicationsOf(parent, context));
       },
       // The eligibility rules' share of the record, @inaccessible like applicationsForProvince: a
@@ -128,18 +129,18 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       // for it (schema/shared.graphql, RegionalRecord). PersonProfile.name and .employer keep their
       // own rule, and the province never selects them.
       profileForProvince: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'applications');
+        guardRecord(context, info, 'anyRegion');
         return newestProfile(parent, context);
       },
-      integrityRecordsForProvince: aspect('applications', (loaders) => loaders.integrityRecords),
-      assessmentsForProvince: aspect('applications', (loaders) => loaders.assessments),
+      integrityRecordsForProvince: aspect('anyRegion', (loaders) => loaders.integrityRecords),
+      assessmentsForProvince: aspect('anyRegion', (loaders) => loaders.assessments),
       applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'applications');
+        guardRecord(context, info, 'anyRegion');
         return byYear(await applicationsOf(parent, context), args.year);
       },
-      qualifications: aspect('other', (loaders) => loaders.qualifications),
-      integrityRecords: aspect('other', (loaders) => loaders.integrityRecords),
-      assessments: aspect('other', (loaders) => loaders.assessments),
+      qualifications: aspect('ownRegion', (loaders) => loaders.qualifications),
+      integrityRecords: aspect('ownRegion', (loaders) => loaders.integrityRecords),
+      assessments: aspect('ownRegion', (loaders) => loaders.assessments),
     },
     PersonProfile: Object.fromEntries(
       BLIND_PROFILE_FIELDS.map((field) => [
