@@ -55,7 +55,14 @@ function memoryCapSeconds(): number {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new TypeError(`--memory-cap must be a number of seconds, got "${arg}"`);
   return seconds;
 }
+/**
+ * `--cpu-prof`: every service (our gateway, province, regions) writes a V8 CPU profile to
+ * bench/results/profiles/ when it stops; `npm run bench:profile` summarises them.
+ */
 const profile = process.argv.includes('--cpu-prof');
+const PROFILE_DIR = path.join(REPO_ROOT, 'bench', 'results', 'profiles');
+const profileFlags = (name: string): readonly string[] | undefined =>
+  profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.${process.pid}.cpuprofile`] : undefined;
 
 /**
  * `--only=<text>`: measure only the workloads whose name contains it (e.g. `--only=duplicate`),
@@ -130,7 +137,7 @@ interface System {
 }
 
 /** province, bz, aks and wlmq, each in its own process, on the given databases. */
-async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): Promise<System> {
+async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>, profiled = false): Promise<System> {
   const names = ['province', ...BENCH_REGIONS];
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
   const env: Record<string, string> = {
@@ -140,7 +147,9 @@ async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): P
     ...Object.fromEntries(BENCH_REGIONS.map((region) => [`${region.toUpperCase()}_DATABASE_URL`, dataset.urls[region]])),
     ...(dataset.provinceUrl ? { PROVINCE_DATABASE_URL: dataset.provinceUrl } : {}),
   };
-  const subgraphs = Object.fromEntries(names.map((name) => [name, spawnService(name, ports[name]!, env)]));
+  const subgraphs = Object.fromEntries(
+    names.map((name) => [name, spawnService(name, ports[name]!, env, profiled ? profileFlags(name) : undefined)]),
+  );
   try {
     await Promise.all(Object.values(subgraphs).map((service) => waitForGraphQL(service)));
   } catch (error) {
@@ -658,8 +667,8 @@ async function main(): Promise<number> {
     const sample = samplePeople(await peopleByRegion(dataset.urls), PLAN.sampleSize, PLAN.seed);
     log(`sampled people in ${((performance.now() - sampleStarted) / 1000).toFixed(1)} s: ${JSON.stringify(sampleSizes(sample))}`);
 
-    system = await startSubgraphs(dataset);
-    const ours = await startOurGateway(system, profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, 'bench', 'results', 'profiles')}`] : undefined);
+    system = await startSubgraphs(dataset, profile);
+    const ours = await startOurGateway(system, profileFlags('gateway'));
     running.push(ours);
     const stockPort = await freePort();
     const stock = spawnTsx(
@@ -702,6 +711,8 @@ async function main(): Promise<number> {
       ...Object.fromEntries(Object.entries(system.subgraphs).map(([name, service]) => [`${name} subgraph`, rssMiB(service)])),
     };
 
+    // A profile is of our system alone: the peers' calls would be mixed into the subgraphs' profiles.
+    if (profile) for (const target of targets.slice(1)) target.unavailable ??= 'not measured: --cpu-prof profiles our gateway alone';
     const measurements: Measurement[] = [];
     for (const workload of SELECTED_WORKLOADS) {
       for (const target of targets) measurements.push(...(await measureTarget(system, target, workload, sample)));
@@ -710,13 +721,15 @@ async function main(): Promise<number> {
     for (const proc of running.splice(1)) await proc.stop();
     if (profile) {
       await ours.stop();
-      log('CPU profile of our gateway written to bench/results/profiles/');
+      await system.stop();
+      system = null;
+      log('CPU profiles of our gateway and every subgraph written to bench/results/profiles/ (npm run bench:profile summarises them)');
     }
 
-    const memory = PLAN.memory && only === null ? await memoryCheck(system, sample, PLAN.memory, credentials) : null;
-    await system.stop();
+    const memory = PLAN.memory && only === null && system ? await memoryCheck(system, sample, PLAN.memory, credentials) : null;
+    await system?.stop();
     system = null;
-    const sizeCheck = PLAN.sizeCheck && only === null ? await statementsOnSmallData(PLAN.sizeCheck, credentials) : null;
+    const sizeCheck = PLAN.sizeCheck && only === null && !profile ? await statementsOnSmallData(PLAN.sizeCheck, credentials) : null;
 
     const partial = { started, loadBefore, postgres, hive: hive || !hiveProblem ? hiveVersion() : `not run: ${hiveProblem}`, dataset, sample, measurements, startRss, memory, sizeCheck };
     const facts: RunFacts = { ...partial, checks: targetChecks(partial), totalSeconds: (performance.now() - clock) / 1000 };
@@ -724,12 +737,15 @@ async function main(): Promise<number> {
     console.log(markdown);
     const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, smoke ? 'smoke.md' : only !== null ? 'partial.md' : 'latest.md');
+    const file = path.join(resultsDir, smoke ? 'smoke.md' : only !== null || profile ? 'partial.md' : 'latest.md');
     writeFileSync(file, `${markdown}\n`);
     log(`written to ${path.relative(REPO_ROOT, file)} in ${facts.totalSeconds.toFixed(0)} s`);
 
     // Hive Gateway's own limits are reported in the tables, not counted as a broken harness.
-    const broken = measurements.filter((m) => m.target !== 'Hive Gateway' && (!m.load || m.load.failures > 0));
+    // Under --cpu-prof only our gateway is measured.
+    const broken = measurements.filter(
+      (m) => m.target !== 'Hive Gateway' && !(profile && m.target !== 'our gateway') && (!m.load || m.load.failures > 0),
+    );
     for (const m of broken) log(`harness problem: ${m.workload} · ${m.target} · c=${m.connections}: ${m.problem ?? `${m.load?.failures} failed requests`}`);
     return broken.length > 0 || (memory?.failures ?? 0) > 0 ? 1 : 0;
   } finally {

@@ -5,13 +5,16 @@
  * region cannot hold a request, or the gateway's sockets, hostage.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { STATUS_CODES } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, Headers, errors as undiciErrors } from 'undici';
 import { REQUEST_ID_HEADER } from '../platform/http.js';
+import { EntityFetchCoalescer } from './coalesce.js';
+
+type SendRequest = (request: GatewayGraphQLRequest, context: GatewayContext) => Promise<GatewayGraphQLResponse>;
 
 export interface GatewayContext {
   requestId: string;
@@ -118,12 +121,40 @@ function isTimeout(error: unknown): boolean {
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly coalescer: EntityFetchCoalescer<GatewayContext>;
+
   constructor(
     /** The subgraph's name in the supergraph: `province` or a region code. */
     readonly serviceName: string,
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
   ) {
     super(options);
+    this.coalescer = new EntityFetchCoalescer((request) => this.sendAlone(request));
+    // Entity fetches of concurrent operations of one caller share a call (gateway/coalesce.ts).
+    // RemoteGraphQLDataSource.process sends through this.sendRequest, which its typings declare
+    // private: replacing it on the instance keeps the rest of process() (willSendRequest, the
+    // cache-policy hint, didReceiveResponse) exactly as Apollo wrote it.
+    (this as unknown as { sendRequest: SendRequest }).sendRequest = (request, context) => this.coalescer.request(request, context);
+  }
+
+  /**
+   * RemoteGraphQLDataSource.sendRequest without the node-fetch Request it builds on every call
+   * only to hand to didEncounterError, which this data source does not override.
+   */
+  private async sendAlone(request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
+    const { http, ...operation } = request;
+    if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
+    const response = await this.fetcher(http.url, {
+      method: http.method,
+      headers: Object.fromEntries(http.headers),
+      body: JSON.stringify(operation),
+    });
+    if (!response.ok) throw await this.errorFromResponse(response);
+    const body: unknown = await response.json();
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new Error('The subgraph answered with something other than a JSON object.');
+    }
+    return { ...(body as GatewayGraphQLResponse), http: response };
   }
 
   /**

@@ -49,9 +49,23 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/**
+ * Sent by the gateway when it coalesced several operations' entity fetches into one call
+ * (gateway/coalesce.ts): the request ids of the operations after the first, space-separated.
+ */
+export const COALESCED_REQUEST_IDS_HEADER = 'x-coalesced-request-ids';
+
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers[REQUEST_ID_HEADER];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The coalesced operations' request ids, for the log lines of this call; malformed ones are left out. */
+function coalescedIdsOf(req: IncomingMessage): string[] | undefined {
+  const given = req.headers[COALESCED_REQUEST_IDS_HEADER];
+  if (typeof given !== 'string') return undefined;
+  const ids = given.split(' ').filter((id) => REQUEST_ID.test(id)).slice(0, 200);
+  return ids.length > 0 ? ids : undefined;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -79,6 +93,8 @@ export async function startService<TContext extends BaseContext>(
   await apollo.start();
   const parseJson = bodyParser.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: ['application/json', 'application/graphql-response+json'] });
   let inFlight = 0;
+  // GraphQL requests received: with the gateway's coalescing (gateway/coalesce.ts) fewer than the operations it served.
+  let graphqlRequests = 0;
 
   const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger) => {
     parseJson(req, res, (error?: BodyParserError) => {
@@ -143,11 +159,13 @@ export async function startService<TContext extends BaseContext>(
       return;
     }
     if (path === '/metrics' && req.method === 'GET') {
-      sendJson(res, 200, { service: options.name, ...(options.metrics?.() ?? {}) });
+      sendJson(res, 200, { service: options.name, graphqlRequests, ...(options.metrics?.() ?? {}) });
       return;
     }
     if (path === '/graphql') {
-      handleGraphQL(req, res, requestId, log.child({ requestId }));
+      graphqlRequests++;
+      const coalesced = coalescedIdsOf(req);
+      handleGraphQL(req, res, requestId, log.child(coalesced ? { requestId, coalescedRequestIds: coalesced } : { requestId }));
       return;
     }
     sendError(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');

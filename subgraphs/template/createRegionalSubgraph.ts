@@ -98,7 +98,9 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
 
   return {
     [recordTypeName(region)]: {
-      __resolveReference(reference: { personRef: string }): RecordParent {
+      // Async, so that a bad reference fails its own entity (path _entities.<i>), not every entity
+      // of the call: @apollo/subgraph turns a synchronous throw into an error on all of _entities.
+      async __resolveReference(reference: { personRef: string }): Promise<RecordParent> {
         try {
           return { personRef: reference.personRef, idNumber: identity.openPersonRef(reference.personRef) };
         } catch (error) {
