@@ -5,7 +5,7 @@
  */
 import { mergeStatisticsGroups } from '../template/statistics.js';
 import type { Application } from '../../domain/types.js';
-import { Prisma, type PrismaClient } from '../../generated/prisma/aks/client.js';
+import { Prisma, type ApplyRecord, type PrismaClient } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { instantToBeijing } from '../template/dates.js';
 import type {
@@ -153,6 +153,26 @@ export function createAksSource(prisma: PrismaClient, report: DataQualityReporte
           updatedAt: instantToBeijing(row.createdAt),
         });
       }
+      return result;
+    },
+
+    async applicationsByIdNumber(idNumbers) {
+      const result = new Map<string, Application[]>(idNumbers.map((id) => [id, []]));
+      if (idNumbers.length === 0) return result;
+      // The columns under the Prisma model's field names (prisma/aks/schema.prisma) and the batch's
+      // year nested as WITH_YEAR gives it, so that the rows map as applicationsOf's do.
+      const rows = await prisma.$queryRaw<(ApplyRecord & { normalised: string; batchYear: number })[]>`
+        SELECT gateway.normalise_id_number(p.id_card) AS normalised,
+               r.id, r.applicant_id AS "applicantId", r.batch_code AS "batchCode", r.series_code AS "seriesCode",
+               r.specialty, r.level_code AS "levelCode", r.track, r.state, r.submit_count AS "submitCount",
+               r.submitted_at AS "submittedAt", r.fee_cents AS "feeCents", r.defense_required AS "defenseRequired",
+               b.year AS "batchYear"
+          FROM applicant p
+          JOIN apply_record r ON r.applicant_id = p.id
+          JOIN batch b ON b.code = r.batch_code
+         WHERE gateway.normalise_id_number(p.id_card) = ANY(${[...idNumbers]}::text[])
+         ORDER BY p.id, r.id`;
+      for (const { normalised, batchYear, ...row } of rows) result.get(normalised)?.push(toApplication({ ...row, batch: { year: batchYear } }));
       return result;
     },
 

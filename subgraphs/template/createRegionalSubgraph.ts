@@ -67,8 +67,9 @@ const CELL_DIMENSION: Record<Exclude<StatisticsDimension, 'REGION'>, CellDimensi
 };
 
 export function regionalResolvers(region: RegionDefinition, source: RegionalSource, identity: Identity): GraphQLResolverMap<RegionalContext> {
-  const applicationsOf = (parent: RecordParent, context: RegionalContext) =>
-    loadForPerson(context.loaders, parent.idNumber, context.loaders.applications);
+  // By ID number in one statement (RegionalSource.applicationsByIdNumber): the duplicate check's
+  // hot path, which needs no people lookup first.
+  const applicationsOf = (parent: RecordParent, context: RegionalContext) => context.loaders.applicationsByIdNumber.load(parent.idNumber);
 
   const newestProfile = async (parent: RecordParent, context: RegionalContext) => {
     const people = await context.loaders.people.load(parent.idNumber);

@@ -10,8 +10,9 @@ import type { LocalPerson, RegionalSource } from './source.js';
 export interface RegionalLoaders {
   /** Keyed by normalised ID number. */
   people: DataLoader<string, LocalPerson[]>;
+  /** Every application of a person, keyed by normalised ID number: one statement, no people lookup first. */
+  applicationsByIdNumber: DataLoader<string, Application[]>;
   /** The rest keyed by the portal's own person key (wlmq: declaration number). */
-  applications: DataLoader<string, Application[]>;
   qualifications: DataLoader<string, Qualification[]>;
   integrityRecords: DataLoader<string, IntegrityRecord[]>;
   assessments: DataLoader<string, Assessment[]>;
@@ -27,7 +28,7 @@ function batched<V>(load: (keys: readonly string[]) => Promise<Map<string, V[]>>
 export function createLoaders(source: RegionalSource): RegionalLoaders {
   return {
     people: batched((ids) => source.findPeople(ids)),
-    applications: batched((ids) => source.applicationsOf(ids)),
+    applicationsByIdNumber: batched((ids) => source.applicationsByIdNumber(ids)),
     qualifications: batched((ids) => source.qualificationsOf(ids)),
     integrityRecords: batched((ids) => source.integrityRecordsOf(ids)),
     assessments: batched((ids) => source.assessmentsOf(ids)),

@@ -69,8 +69,18 @@ export interface RegionalSource {
    * `idNumbers` (already normalised, 18 characters). Keyed by the normalised number.
    */
   findPeople(idNumbers: readonly string[]): Promise<Map<string, LocalPerson[]>>;
-  /** Applications of these local people, every year, in the portal's key order. Keyed by localId. */
+  /**
+   * Applications of these local people, every year, in the portal's key order. Keyed by localId.
+   * The template reads applications by ID number (below); this per-record form is the reference
+   * that one is tested against (test/integration/applications-by-id-number.test.ts).
+   */
   applicationsOf(localIds: readonly string[]): Promise<Map<string, Application[]>>;
+  /**
+   * Every application of the people with these ID numbers (matched as in findPeople), in one SQL
+   * statement: what findPeople then applicationsOf give, flattened in the same order (by person
+   * key, then application key). The duplicate check's hot path, one round trip instead of two.
+   */
+  applicationsByIdNumber(idNumbers: readonly string[]): Promise<Map<string, Application[]>>;
   qualificationsOf(localIds: readonly string[]): Promise<Map<string, Qualification[]>>;
   integrityRecordsOf(localIds: readonly string[]): Promise<Map<string, IntegrityRecord[]>>;
   /** Empty for every key where the portal records no assessments (wlmq). */

@@ -203,6 +203,20 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
       return people;
     },
 
+    async applicationsByIdNumber(idNumbers) {
+      const applications = emptyMap<Application>(idNumbers);
+      if (idNumbers.length === 0) return applications;
+      // A declaration is both the person and the application: findPeople's match, applicationsOf's columns.
+      const rows = await prisma.$queryRaw<(DeclarationApplicationRow & { idNumber: string })[]>`
+        SELECT gateway.normalise_id_number("certNo") AS "idNumber", ${APPLICATION_COLUMNS}
+          FROM "Declaration"
+         WHERE gateway.normalise_id_number("certNo") = ANY(${[...idNumbers]}::text[])
+           AND ${holdsResidentId('"Declaration"')}
+         ORDER BY "declarationNo"`;
+      for (const { idNumber, ...row } of rows) applications.get(idNumber)?.push(mapApplication(row, report));
+      return applications;
+    },
+
     async applicationsOf(localIds) {
       const applications = emptyMap<Application>(localIds);
       if (localIds.length === 0) return applications;
