@@ -25,12 +25,22 @@ export type SendRequest<TContext> = (request: GatewayGraphQLRequest, context: TC
 export interface CoalescerOptions {
   /** Most representations in one coalesced call; beyond it a new call starts. @default 100 */
   maxRepresentations?: number;
+  /**
+   * Most bytes of representations (as JSON) in one coalesced call; beyond it a new call starts.
+   * Representations for a @requires carry the required data (every application of a person), and
+   * a subgraph refuses a body over 100 kB (platform/http.ts), so combined calls stay well below.
+   * A single fetch larger than this is sent alone, as it would be without coalescing.
+   * @default 48000
+   */
+  maxRepresentationBytes?: number;
 }
 
 interface Waiting<TContext> {
   request: GatewayGraphQLRequest;
   context: TContext;
   representations: unknown[];
+  /** Length of the representations as JSON: what they add to the combined body. */
+  bytes: number;
   resolve(response: GatewayGraphQLResponse): void;
   reject(error: unknown): void;
 }
@@ -62,12 +72,14 @@ export class EntityFetchCoalescer<TContext> {
   private readonly pending = new Map<string, Waiting<TContext>[]>();
   private scheduled = false;
   private readonly maxRepresentations: number;
+  private readonly maxBytes: number;
 
   constructor(
     private readonly send: SendRequest<TContext>,
     options: CoalescerOptions = {},
   ) {
     this.maxRepresentations = options.maxRepresentations ?? 100;
+    this.maxBytes = options.maxRepresentationBytes ?? 48_000;
   }
 
   /** Sends the request, coalesced with others of this turn when it is an entity fetch on behalf of a caller. */
@@ -78,7 +90,7 @@ export class EntityFetchCoalescer<TContext> {
     const key = keyOf(request, authorization);
     return new Promise((resolve, reject) => {
       const group = this.pending.get(key);
-      const waiting = { request, context, representations, resolve, reject };
+      const waiting = { request, context, representations, bytes: JSON.stringify(representations).length, resolve, reject };
       if (group) group.push(waiting);
       else this.pending.set(key, [waiting]);
       if (!this.scheduled) {
@@ -97,19 +109,23 @@ export class EntityFetchCoalescer<TContext> {
     }
   }
 
-  /** Consecutive fetches of a group, as many as fit in one call. */
+  /** Consecutive fetches of a group, as many as fit in one call by count and by size. */
   private split(group: Waiting<TContext>[]): Waiting<TContext>[][] {
     const calls: Waiting<TContext>[][] = [];
     let current: Waiting<TContext>[] = [];
-    let size = 0;
+    let count = 0;
+    let bytes = 0;
     for (const waiting of group) {
-      if (current.length > 0 && size + waiting.representations.length > this.maxRepresentations) {
+      const full = count + waiting.representations.length > this.maxRepresentations || bytes + waiting.bytes > this.maxBytes;
+      if (current.length > 0 && full) {
         calls.push(current);
         current = [];
-        size = 0;
+        count = 0;
+        bytes = 0;
       }
       current.push(waiting);
-      size += waiting.representations.length;
+      count += waiting.representations.length;
+      bytes += waiting.bytes;
     }
     if (current.length > 0) calls.push(current);
     return calls;

@@ -155,6 +155,20 @@ describe("the gateway's coalescing of entity fetches", () => {
     }
   });
 
+  it('starts a new call before the representations pass 48 kB, so no call is refused as too large', async () => {
+    // Representations carry the data a @requires needs; here, padding the subgraph ignores.
+    const padded = (id: string) => ({ ...ref(id), padding: 'x'.repeat(5_000) });
+    const batches = Array.from({ length: 20 }, (_, index) => [padded(PEOPLE[index % PEOPLE.length]!)]);
+    const before = await graphqlRequests();
+    const together = await Promise.all(batches.map((batch) => fetchEntities(batch)));
+    // 20 × 5 kB: nine fit in each call of 48 kB, so three calls, none over the subgraph's 100 kB.
+    expect((await graphqlRequests()) - before).toBe(3);
+    for (const answer of together) {
+      expect(answer.errors).toBeUndefined();
+      expect((answer.data?._entities as unknown[]).length).toBe(1);
+    }
+  });
+
   it('fails every fetch of a call that fails, each as REGION_UNAVAILABLE', async () => {
     const { fetcher, close } = createSubgraphFetcher({ timeoutMs: 500 });
     const unreachable = new SubgraphDataSource('bz', { url: 'http://127.0.0.1:9/graphql', fetcher });
