@@ -153,6 +153,34 @@ describe('one review per person per year, across regions', () => {
     }
   });
 
+  it('answers many concurrent checks of one caller each as it answers them alone', async () => {
+    // Under load the gateway coalesces the operations' entity fetches (gateway/coalesce.ts).
+    const asked: Array<[string, number, string?]> = [
+      [DUPLICATE.canonical, 2024],
+      [singleNumber, 2024],
+      [DUPLICATE.canonical, 2023],
+      [singleNumber, 2024, `bz:${ids.bzSingle}`],
+      ['650102197811201238', 2024],
+      [DUPLICATE.aks15, 2024],
+    ];
+    const strip = (body: Awaited<ReturnType<typeof annualReview>>) => ({ errors: body.errors, review: body.data?.person.annualReview, records: body.data?.person.records });
+    const alone = [];
+    for (const [id, year, exclude] of asked) alone.push(strip(await annualReview(id, year, exclude)));
+
+    const bzCalls = async () => ((await (await fetch(system.services.get('bz')!.url.replace(/graphql$/, 'metrics'))).json()) as { graphqlRequests: number }).graphqlRequests;
+    const before = await bzCalls();
+    const rounds = 5;
+    const together = await Promise.all(Array.from({ length: rounds }, () => asked.map(([id, year, exclude]) => annualReview(id, year, exclude))).flat());
+    const calls = (await bzCalls()) - before;
+
+    expect(together.map(strip)).toEqual(Array.from({ length: rounds }, () => alone).flat());
+    expect(together.filter((body) => body.data?.person.annualReview.verdict === 'ALREADY_APPLIED').length).toBe(rounds * 4);
+    // Never more than one bz call per operation. How many fewer depends on which fetches meet in
+    // one turn, which is timing; test/integration/entity-coalescing.test.ts counts it exactly.
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThanOrEqual(rounds * asked.length);
+  });
+
   it('refuses an excludeApplication that names no configured region', async () => {
     const { errors } = await annualReview(DUPLICATE.canonical, 2024, 'xx:1');
     expect(errors![0]!.extensions!.code).toBe('INVALID_APPLICATION_ID');
