@@ -164,7 +164,7 @@ describe('one review per person per year, across regions', () => {
       [DUPLICATE.aks15, 2024],
     ];
     const strip = (body: Awaited<ReturnType<typeof annualReview>>) => ({ errors: body.errors, review: body.data?.person.annualReview, records: body.data?.person.records });
-    const alone = [];
+    const alone: Array<ReturnType<typeof strip>> = [];
     for (const [id, year, exclude] of asked) alone.push(strip(await annualReview(id, year, exclude)));
 
     const bzCalls = async () => ((await (await fetch(system.services.get('bz')!.url.replace(/graphql$/, 'metrics'))).json()) as { graphqlRequests: number }).graphqlRequests;
