@@ -20,7 +20,7 @@ import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/serv
 import { COALESCED_REQUEST_IDS_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
 
 /** Sends one request to the subgraph and returns its parsed answer. */
-export type SendRequest<TContext> = (request: GatewayGraphQLRequest, context: TContext) => Promise<GatewayGraphQLResponse>;
+export type SendRequest = (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>;
 
 export interface CoalescerOptions {
   /** Most representations in one coalesced call; beyond it a new call starts. @default 100 */
@@ -35,9 +35,8 @@ export interface CoalescerOptions {
   maxRepresentationBytes?: number;
 }
 
-interface Waiting<TContext> {
+interface Waiting {
   request: GatewayGraphQLRequest;
-  context: TContext;
   representations: unknown[];
   /** Length of the representations as JSON: what they add to the combined body. */
   bytes: number;
@@ -68,14 +67,14 @@ function keyOf(request: GatewayGraphQLRequest, authorization: string): string {
   return JSON.stringify([authorization, request.operationName ?? null, request.query, variables, request.extensions ?? null]);
 }
 
-export class EntityFetchCoalescer<TContext> {
-  private readonly pending = new Map<string, Waiting<TContext>[]>();
+export class EntityFetchCoalescer {
+  private readonly pending = new Map<string, Waiting[]>();
   private scheduled = false;
   private readonly maxRepresentations: number;
   private readonly maxBytes: number;
 
   constructor(
-    private readonly send: SendRequest<TContext>,
+    private readonly send: SendRequest,
     options: CoalescerOptions = {},
   ) {
     this.maxRepresentations = options.maxRepresentations ?? 100;
@@ -83,14 +82,14 @@ export class EntityFetchCoalescer<TContext> {
   }
 
   /** Sends the request, coalesced with others of this turn when it is an entity fetch on behalf of a caller. */
-  request(request: GatewayGraphQLRequest, context: TContext): Promise<GatewayGraphQLResponse> {
+  request(request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
     const representations = request.variables?.representations;
     const authorization = request.http?.headers.get('authorization');
-    if (!Array.isArray(representations) || !authorization) return this.send(request, context);
+    if (!Array.isArray(representations) || !authorization) return this.send(request);
     const key = keyOf(request, authorization);
     return new Promise((resolve, reject) => {
       const group = this.pending.get(key);
-      const waiting = { request, context, representations, bytes: JSON.stringify(representations).length, resolve, reject };
+      const waiting = { request, representations, bytes: JSON.stringify(representations).length, resolve, reject };
       if (group) group.push(waiting);
       else this.pending.set(key, [waiting]);
       if (!this.scheduled) {
@@ -110,9 +109,9 @@ export class EntityFetchCoalescer<TContext> {
   }
 
   /** Consecutive fetches of a group, as many as fit in one call by count and by size. */
-  private split(group: Waiting<TContext>[]): Waiting<TContext>[][] {
-    const calls: Waiting<TContext>[][] = [];
-    let current: Waiting<TContext>[] = [];
+  private split(group: Waiting[]): Waiting[][] {
+    const calls: Waiting[][] = [];
+    let current: Waiting[] = [];
     let count = 0;
     let bytes = 0;
     for (const waiting of group) {
@@ -131,11 +130,11 @@ export class EntityFetchCoalescer<TContext> {
     return calls;
   }
 
-  private sendCall(call: Waiting<TContext>[]): void {
+  private sendCall(call: Waiting[]): void {
     const [first] = call;
     if (!first) return;
     if (call.length === 1) {
-      this.send(first.request, first.context).then(first.resolve, first.reject);
+      this.send(first.request).then(first.resolve, first.reject);
       return;
     }
     const others = call.slice(1).flatMap((waiting) => waiting.request.http?.headers.get(REQUEST_ID_HEADER) ?? []);
@@ -144,7 +143,7 @@ export class EntityFetchCoalescer<TContext> {
       ...first.request,
       variables: { ...first.request.variables, representations: call.flatMap((waiting) => waiting.representations) },
     };
-    this.send(combined, first.context).then(
+    this.send(combined).then(
       (response) => {
         let offset = 0;
         for (const waiting of call) {

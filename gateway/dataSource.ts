@@ -12,9 +12,7 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, Headers, errors as undiciErrors } from 'undici';
 import { REQUEST_ID_HEADER } from '../platform/http.js';
-import { EntityFetchCoalescer } from './coalesce.js';
-
-type SendRequest = (request: GatewayGraphQLRequest, context: GatewayContext) => Promise<GatewayGraphQLResponse>;
+import { EntityFetchCoalescer, type SendRequest } from './coalesce.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -121,7 +119,7 @@ function isTimeout(error: unknown): boolean {
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly coalescer: EntityFetchCoalescer<GatewayContext>;
+  private readonly coalescer: EntityFetchCoalescer;
 
   constructor(
     /** The subgraph's name in the supergraph: `province` or a region code. */
@@ -134,7 +132,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // RemoteGraphQLDataSource.process sends through this.sendRequest, which its typings declare
     // private: replacing it on the instance keeps the rest of process() (willSendRequest, the
     // cache-policy hint, didReceiveResponse) exactly as Apollo wrote it.
-    (this as unknown as { sendRequest: SendRequest }).sendRequest = (request, context) => this.coalescer.request(request, context);
+    // The context it is also given is not needed: the caller's token is already in the headers.
+    (this as unknown as { sendRequest: SendRequest }).sendRequest = (request) => this.coalescer.request(request);
   }
 
   /**
