@@ -137,7 +137,7 @@ interface System {
 }
 
 /** province, bz, aks and wlmq, each in its own process, on the given databases. */
-async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>, profiled = false): Promise<System> {
+async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): Promise<System> {
   const names = ['province', ...BENCH_REGIONS];
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const)));
   const env: Record<string, string> = {
@@ -147,9 +147,7 @@ async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>, pr
     ...Object.fromEntries(BENCH_REGIONS.map((region) => [`${region.toUpperCase()}_DATABASE_URL`, dataset.urls[region]])),
     ...(dataset.provinceUrl ? { PROVINCE_DATABASE_URL: dataset.provinceUrl } : {}),
   };
-  const subgraphs = Object.fromEntries(
-    names.map((name) => [name, spawnService(name, ports[name]!, env, profiled ? profileFlags(name) : undefined)]),
-  );
+  const subgraphs = Object.fromEntries(names.map((name) => [name, spawnService(name, ports[name]!, env, profileFlags(name))]));
   try {
     await Promise.all(Object.values(subgraphs).map((service) => waitForGraphQL(service)));
   } catch (error) {
@@ -269,7 +267,7 @@ async function measureTarget(system: System, target: Target, workload: WorkloadN
     return skipped(`wrong answer: ${problem}`);
   }
   const headers = { authorization: target.authorization[workload] };
-  await runLoad({ url: target.url, bodies, headers, connections: 8, durationSeconds: PLAN.warmSeconds });
+  await warmLoad(target, workload, bodies);
   const results: Measurement[] = [];
   for (const connections of connectionsList) {
     // Requests still in flight when the previous run stopped (slow statistics: up to 32 of them)
@@ -305,12 +303,16 @@ async function measureTarget(system: System, target: Target, workload: WorkloadN
   return results;
 }
 
-/** Load at 8 connections for the warm-up time; a target that cannot run or answers wrongly is left to measureTarget to report. */
+/** Load at 8 connections for the warm-up time. */
+async function warmLoad(target: Target, workload: WorkloadName, bodies: string[]): Promise<void> {
+  await runLoad({ url: target.url, bodies, headers: { authorization: target.authorization[workload] }, connections: 8, durationSeconds: PLAN.warmSeconds });
+}
+
+/** The warm-up alone; a target that cannot run or answers wrongly is left to measureTarget to report. */
 async function warmUp(target: Target, workload: WorkloadName, sample: PersonSample): Promise<void> {
   if (target.unavailable) return;
   const bodies = bodiesFor(target, workload, sample);
-  if (await validate(target, workload, bodies)) return;
-  await runLoad({ url: target.url, bodies, headers: { authorization: target.authorization[workload] }, connections: 8, durationSeconds: PLAN.warmSeconds });
+  if (!(await validate(target, workload, bodies))) await warmLoad(target, workload, bodies);
 }
 
 interface MemoryCheck {
@@ -678,7 +680,7 @@ async function main(): Promise<number> {
     const sample = samplePeople(await peopleByRegion(dataset.urls), PLAN.sampleSize, PLAN.seed);
     log(`sampled people in ${((performance.now() - sampleStarted) / 1000).toFixed(1)} s: ${JSON.stringify(sampleSizes(sample))}`);
 
-    system = await startSubgraphs(dataset, profile);
+    system = await startSubgraphs(dataset);
     const ours = await startOurGateway(system, profileFlags('gateway'));
     running.push(ours);
     const stockPort = await freePort();
