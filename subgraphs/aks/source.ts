@@ -126,6 +126,17 @@ function sharedGroup(group: LocalGroup, dimensions: ReadonlySet<StatisticsDimens
 /** An applicant row as findPeople's SQL returns it: the profile columns and the normalised number. */
 type PersonRow = ApplicantProfileRow & { normalised: string };
 
+/** A person's number as every lookup matches it: the expression the index gateway_applicant_id_number is on. */
+const ID_NUMBER = Prisma.sql`gateway.normalise_id_number(applicant.id_card)`;
+
+/**
+ * The applicant rows of these people. The same expression as the index, so the index serves it;
+ * the function also turns the migrated 15-digit numbers into the 18-character form asked for.
+ * id_card itself is never selected. findPeople and applicationsByIdNumber both use it, so that
+ * they cannot disagree on who a person is.
+ */
+const heldBy = (idNumbers: readonly string[]): Prisma.Sql => Prisma.sql`${ID_NUMBER} = ANY(${[...idNumbers]}::text[])`;
+
 export function createAksSource(prisma: PrismaClient, report: DataQualityReporter): RegionalSource {
   const toApplication = (row: Parameters<typeof mapApplication>[0]): Application => mapApplication(row, report);
 
@@ -133,17 +144,14 @@ export function createAksSource(prisma: PrismaClient, report: DataQualityReporte
     async findPeople(idNumbers) {
       const result = new Map<string, LocalPerson[]>(idNumbers.map((id) => [id, []]));
       if (idNumbers.length === 0) return result;
-      // The same expression as the index gateway_applicant_id_number, so the index serves it; the
-      // function also turns the migrated 15-digit numbers into the 18-character form asked for.
-      // id_card itself is never selected.
       const rows = await prisma.$queryRaw<PersonRow[]>`
-        SELECT gateway.normalise_id_number(id_card) AS normalised,
+        SELECT ${ID_NUMBER} AS normalised,
                id, full_name AS "fullName", gender_code AS "genderCode", ethnic_code AS "ethnicCode",
                political_code AS "politicalCode", employer, employer_kind AS "employerKind",
                civil_servant AS "civilServant", retired, sanction_until AS "sanctionUntil",
                created_at AS "createdAt"
           FROM applicant
-         WHERE gateway.normalise_id_number(id_card) = ANY(${[...idNumbers]}::text[])
+         WHERE ${heldBy(idNumbers)}
          ORDER BY id`;
       for (const { normalised, ...row } of rows) {
         result.get(normalised)?.push({
@@ -162,16 +170,16 @@ export function createAksSource(prisma: PrismaClient, report: DataQualityReporte
       // The columns under the Prisma model's field names (prisma/aks/schema.prisma) and the batch's
       // year nested as WITH_YEAR gives it, so that the rows map as applicationsOf's do.
       const rows = await prisma.$queryRaw<(ApplyRecord & { normalised: string; batchYear: number })[]>`
-        SELECT gateway.normalise_id_number(p.id_card) AS normalised,
+        SELECT ${ID_NUMBER} AS normalised,
                r.id, r.applicant_id AS "applicantId", r.batch_code AS "batchCode", r.series_code AS "seriesCode",
                r.specialty, r.level_code AS "levelCode", r.track, r.state, r.submit_count AS "submitCount",
                r.submitted_at AS "submittedAt", r.fee_cents AS "feeCents", r.defense_required AS "defenseRequired",
                b.year AS "batchYear"
-          FROM applicant p
-          JOIN apply_record r ON r.applicant_id = p.id
+          FROM applicant
+          JOIN apply_record r ON r.applicant_id = applicant.id
           JOIN batch b ON b.code = r.batch_code
-         WHERE gateway.normalise_id_number(p.id_card) = ANY(${[...idNumbers]}::text[])
-         ORDER BY p.id, r.id`;
+         WHERE ${heldBy(idNumbers)}
+         ORDER BY applicant.id, r.id`;
       for (const { normalised, batchYear, ...row } of rows) result.get(normalised)?.push(toApplication({ ...row, batch: { year: batchYear } }));
       return result;
     },

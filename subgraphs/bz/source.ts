@@ -110,6 +110,16 @@ function whereOf(filter: ApplicationFilter): Prisma.ApplicationWhereInput[] {
 }
 
 /** The `sb_sqs` column each statistics dimension groups by; REGION is constant within bz. */
+/** A person's number as every lookup matches it: the expression the index gateway_ry_jbxx_id_number is on. */
+const ID_NUMBER = Prisma.sql`gateway.normalise_id_number(ry_jbxx.sfzh)`;
+
+/**
+ * The ry_jbxx rows of these people, matched on the SQL normalisation so that the expression index
+ * serves it whatever noise the number was typed with; sfzh itself is never read. findPeople and
+ * applicationsByIdNumber both use it, so that they cannot disagree on who a person is.
+ */
+const heldBy = (idNumbers: readonly string[]): Prisma.Sql => Prisma.sql`${ID_NUMBER} = ANY(${[...new Set(idNumbers)]}::text[])`;
+
 const GROUP_COLUMNS = {
   SERIES: 'series',
   SPECIALTY: 'specialty',
@@ -142,12 +152,10 @@ export function createBzSource(prisma: PrismaClient, report: DataQualityReporter
     async findPeople(idNumbers) {
       const result = new Map<string, LocalPerson[]>(idNumbers.map((idNumber) => [idNumber, []]));
       if (idNumbers.length === 0) return result;
-      // Matched on the SQL normalisation so that the expression index gateway_ry_jbxx_id_number
-      // serves it, whatever noise the number was typed with; sfzh itself is never read.
       const rows = await prisma.$queryRaw<PersonQueryRow[]>`
-        SELECT gateway.normalise_id_number(sfzh) AS id_number, ryid, xm, xb, mz, zzmm, gzdw, dwxz, szxs, lrsj
+        SELECT ${ID_NUMBER} AS id_number, ryid, xm, xb, mz, zzmm, gzdw, dwxz, szxs, lrsj
         FROM ry_jbxx
-        WHERE gateway.normalise_id_number(sfzh) = ANY(${[...new Set(idNumbers)]}::text[])
+        WHERE ${heldBy(idNumbers)}
         ORDER BY ryid`;
       for (const row of rows) {
         result.get(row.id_number)?.push({
@@ -176,16 +184,16 @@ export function createBzSource(prisma: PrismaClient, report: DataQualityReporter
       const result = new Map<string, Application[]>(idNumbers.map((idNumber) => [idNumber, []]));
       if (idNumbers.length === 0) return result;
       // The columns under the Prisma model's field names (prisma/bz/schema.prisma), so that the
-      // rows map as applicationsOf's do; matched on the same indexed expression as findPeople.
+      // rows map as applicationsOf's do.
       const rows = await prisma.$queryRaw<(ApplicationRow & { id_number: string })[]>`
-        SELECT gateway.normalise_id_number(p.sfzh) AS id_number,
+        SELECT ${ID_NUMBER} AS id_number,
                a.sqsid AS "id", a.ryid AS "personId", a.pcdm AS "batchCode", a.sbnd AS "year", a.xl AS "series",
                a.zy AS "specialty", a.sbjb AS "level", a.pslb AS "reviewKind", a.zt AS "status",
                a.tjcs AS "submissionCount", a.zhtjsj AS "lastSubmittedAt", a.dbzt AS "defenceStatus", a.jfje AS "feePaid"
-          FROM ry_jbxx p
-          JOIN sb_sqs a ON a.ryid = p.ryid
-         WHERE gateway.normalise_id_number(p.sfzh) = ANY(${[...new Set(idNumbers)]}::text[])
-         ORDER BY p.ryid, a.sqsid`;
+          FROM ry_jbxx
+          JOIN sb_sqs a ON a.ryid = ry_jbxx.ryid
+         WHERE ${heldBy(idNumbers)}
+         ORDER BY ry_jbxx.ryid, a.sqsid`;
       for (const { id_number: idNumber, ...row } of rows) result.get(idNumber)?.push(mapApplication(row, report));
       return result;
     },

@@ -63,6 +63,17 @@ const REVIEW_YEAR = Prisma.sql`gateway.wlmq_review_year("reviewYear")`;
 const holdsResidentId = (table: 'k' | 'o' | '"Declaration"'): Prisma.Sql =>
   Prisma.sql`(${Prisma.raw(`${table}."certType"`)} IS NULL OR ${Prisma.raw(`${table}."certType"`)} <> ALL(${[...NON_RESIDENT_CERT_TYPES]}::text[]))`;
 
+/** A person's number as every lookup matches it: the expression the portal's index is on. */
+const ID_NUMBER = Prisma.sql`gateway.normalise_id_number("Declaration"."certNo")`;
+
+/**
+ * The declarations of these people: by the normalised number, and only where it is a resident ID
+ * number. findPeople and applicationsByIdNumber both use it, so that they cannot disagree on who a
+ * person is.
+ */
+const heldBy = (idNumbers: readonly string[]): Prisma.Sql =>
+  Prisma.sql`${ID_NUMBER} = ANY(${[...idNumbers]}::text[]) AND ${holdsResidentId('"Declaration"')}`;
+
 /** The rows whose `column` maps to one of the shared values the filter was built from. */
 function matchesLocal(
   column: '"seriesName"' | '"targetTitle"' | '"way"' | '"flowState"',
@@ -187,11 +198,10 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
       const people = emptyMap<LocalPerson>(idNumbers);
       if (idNumbers.length === 0) return people;
       const rows = await prisma.$queryRaw<(DeclarationProfileRow & { idNumber: string; updatedAt: Date | null })[]>`
-        SELECT gateway.normalise_id_number("certNo") AS "idNumber",
+        SELECT ${ID_NUMBER} AS "idNumber",
                "declarationNo", "name", "sex", "nation", "politics", "unitName", "zone", "updatedAt"
           FROM "Declaration"
-         WHERE gateway.normalise_id_number("certNo") = ANY(${[...idNumbers]}::text[])
-           AND ${holdsResidentId('"Declaration"')}
+         WHERE ${heldBy(idNumbers)}
          ORDER BY "declarationNo"`;
       for (const row of rows) {
         people.get(row.idNumber)?.push({
@@ -208,10 +218,9 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
       if (idNumbers.length === 0) return applications;
       // A declaration is both the person and the application: findPeople's match, applicationsOf's columns.
       const rows = await prisma.$queryRaw<(DeclarationApplicationRow & { idNumber: string })[]>`
-        SELECT gateway.normalise_id_number("certNo") AS "idNumber", ${APPLICATION_COLUMNS}
+        SELECT ${ID_NUMBER} AS "idNumber", ${APPLICATION_COLUMNS}
           FROM "Declaration"
-         WHERE gateway.normalise_id_number("certNo") = ANY(${[...idNumbers]}::text[])
-           AND ${holdsResidentId('"Declaration"')}
+         WHERE ${heldBy(idNumbers)}
          ORDER BY "declarationNo"`;
       for (const { idNumber, ...row } of rows) applications.get(idNumber)?.push(mapApplication(row, report));
       return applications;
