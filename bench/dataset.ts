@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { writeDemoData, type DemoProgress } from '../demo/index.js';
 import { migrate, regionMigrationsDir } from '../platform/database/migrate.js';
 import { createPostgresClient } from '../platform/database/postgres.js';
+import { postgresServer } from '../platform/database/server.js';
 import type { SqlClient } from '../platform/database/sql.js';
 import { REPO_ROOT } from './processes.js';
 
@@ -44,23 +44,8 @@ export interface Dataset {
 
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
-export function databaseUrl(name: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5_000 });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
+const server = postgresServer(ADMIN_URL);
+export const { databaseUrl, dropDatabase } = server;
 
 /** A digest of the generator's source: changing the generator must not reuse old rows. */
 function generatorDigest(): string {
@@ -107,19 +92,11 @@ async function readMarker(url: string): Promise<Marker | null> {
   }
 }
 
-async function databaseExists(name: string): Promise<boolean> {
-  return withAdmin(async (admin) => ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0);
-}
-
 async function recreateDatabase(name: string): Promise<void> {
-  await withAdmin(async (admin) => {
-    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+  await server.withAdmin(async (admin) => {
+    await server.dropDatabase(name, admin);
+    await server.createDatabase(name, { admin });
   });
-}
-
-export async function dropDatabase(name: string): Promise<void> {
-  await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 }
 
 const PORTAL_TABLES: Record<BenchRegion, readonly string[]> = {
@@ -149,7 +126,7 @@ export async function prepareDataset(spec: DatasetSpec, log: (line: string) => v
 
   let reused = true;
   for (const region of BENCH_REGIONS) {
-    const marker = (await databaseExists(names[region])) ? await readMarker(urls[region]) : null;
+    const marker = (await server.databaseExists(names[region])) ? await readMarker(urls[region]) : null;
     if (!marker || JSON.stringify(marker) !== JSON.stringify(wanted)) reused = false;
   }
 
@@ -215,7 +192,7 @@ export async function prepareDataset(spec: DatasetSpec, log: (line: string) => v
   let provinceUrl: string | null = null;
   if (existsSync(regionMigrationsDir('province'))) {
     const name = `${spec.prefix}_province`;
-    if (!(await databaseExists(name))) await recreateDatabase(name);
+    if (!(await server.databaseExists(name))) await recreateDatabase(name);
     provinceUrl = databaseUrl(name);
     const sql = createPostgresClient(provinceUrl, { max: 1 });
     try {

@@ -14,9 +14,10 @@
  * for `CREATE DATABASE … TEMPLATE`, not for the migrations.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrate, readMigrations, regionMigrationsDir } from '../../platform/database/migrate.js';
 import { createPostgresClient } from '../../platform/database/postgres.js';
+import { postgresServer, quoteIdent } from '../../platform/database/server.js';
 import type { SqlClient } from '../../platform/database/sql.js';
 
 /** The maintenance database tests create their databases from: env TEST_DATABASE_URL. */
@@ -38,24 +39,11 @@ const TEMPLATE_LOCK_KEY = 0x78_6a_7a_63; // "xjzc"
 // Changing how templates are built must not reuse templates built the old way.
 const TEMPLATE_FORMAT = 'v1';
 
+const server = postgresServer(ADMIN_URL);
+const { withAdmin } = server;
+
 /** URL of database `name` on the admin server. */
-export function databaseUrl(name: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
-async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5_000 });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
+export const databaseUrl = (name: string): string => server.databaseUrl(name);
 
 function uniqueName(label: string): string {
   return `xjzc_t_${label}_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -69,25 +57,20 @@ async function migrationsHash(region: string): Promise<string> {
   return hash.digest('hex').slice(0, 8);
 }
 
-async function databaseExists(admin: pg.Client, name: string): Promise<boolean> {
-  const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  return (rowCount ?? 0) > 0;
-}
-
 /** The template for `region` at its current migrations, built if missing. Returns its name. */
 async function ensureTemplate(region: string): Promise<string> {
   if (!/^[a-z][a-z0-9_]*$/.test(region)) throw new TypeError(`Region code must be lower-case letters, got "${region}"`);
   const template = `xjzc_tpl_${region}_${await migrationsHash(region)}`;
   return withAdmin(async (admin) => {
-    if (await databaseExists(admin, template)) return template;
+    if (await server.databaseExists(template, admin)) return template;
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK_KEY]);
     try {
-      if (await databaseExists(admin, template)) return template;
+      if (await server.databaseExists(template, admin)) return template;
       // Built under a temporary name and renamed when complete, so a worker that dies half-way
       // never leaves a half-migrated template behind under the real name.
       const building = `${template}_build_${process.pid}`;
-      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${quoteIdent(building)}`);
+      await server.dropDatabase(building, admin);
+      await server.createDatabase(building, { admin });
       const sql = createPostgresClient(databaseUrl(building), { max: 1 });
       try {
         await migrate(sql, regionMigrationsDir(region));
@@ -127,7 +110,7 @@ async function openTestDatabase(name: string): Promise<TestDatabase> {
       if (dropped) return;
       dropped = true;
       await sql.close();
-      await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+      await server.dropDatabase(name);
     },
   };
 }
@@ -143,13 +126,13 @@ export async function createTestDatabase(
   if (options.migrated === false) return createEmptyTestDatabase(region);
   const template = await ensureTemplate(region);
   const name = uniqueName(region);
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`));
+  await server.createDatabase(name, { template });
   return openTestDatabase(name);
 }
 
 /** A new empty database (no migrations, no `_prisma_migrations`), e.g. for the migration runner's tests. */
 export async function createEmptyTestDatabase(label = 'empty'): Promise<TestDatabase> {
   const name = uniqueName(label);
-  await withAdmin((admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  await server.createDatabase(name);
   return openTestDatabase(name);
 }
