@@ -10,6 +10,7 @@ import { createInternalTokenSigner, type Principal } from '../platform/auth.js';
 import type { AuthConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
+import { disableGatewayTelemetry, offlinePlugins } from '../platform/offline.js';
 import { createAuthenticator } from './authenticate.js';
 import { createSubgraphFetcher, SubgraphDataSource, type GatewayContext } from './dataSource.js';
 import { formatGatewayError } from './formatError.js';
@@ -63,6 +64,7 @@ function operationLogPlugin(): ApolloServerPlugin<GatewayRequestContext> {
 
 export function createGatewayService(options: GatewayOptions): ServiceOptions<GatewayRequestContext> & { close(): Promise<void> } {
   const { fetcher, close } = createSubgraphFetcher({ timeoutMs: options.timeoutMs });
+  disableGatewayTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
@@ -84,7 +86,7 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
     allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]), operationLogPlugin()],
+    plugins: [...offlinePlugins<GatewayRequestContext>(), ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]), operationLogPlugin()],
   });
   return {
     name: 'gateway',

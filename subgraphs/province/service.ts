@@ -4,6 +4,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { offlinePlugins } from '../../platform/offline.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import { createInternalTokenVerifier } from '../../platform/auth.js';
 import type { Config } from '../../platform/config.js';
@@ -41,7 +42,7 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     formatError: subgraphErrorFormatter('province', log),
     includeStacktraceInErrorResponses: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<ProvinceContext>()],
   });
   return {
     name: 'province',

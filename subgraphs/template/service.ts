@@ -5,6 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { offlinePlugins } from '../../platform/offline.js';
 import { createInternalTokenVerifier } from '../../platform/auth.js';
 import type { Config } from '../../platform/config.js';
 import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';
@@ -60,7 +61,7 @@ export async function createRegionalService(module: RegionalModule, config: Conf
     formatError: subgraphErrorFormatter(region.code, log),
     includeStacktraceInErrorResponses: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<RegionalContext>()],
   });
 
   return {
