@@ -1,8 +1,13 @@
 /**
- * Configuration, read once from the environment into one typed object and validated at start:
- * a bad value stops the process with a message naming the variable. Nothing else reads
+ * Configuration, read once from the environment into one typed object and validated at start
+ * with zod: a bad value stops the process with a message naming the variable. Nothing else reads
  * process.env.
+ *
+ * Adding a variable: declare it in `variables` (its type, range and message), check it against
+ * others in `crossChecks` if it depends on them, and give it a field in `Config`, filled in
+ * `loadConfig`.
  */
+import { z } from 'zod';
 import { REGIONS } from '../domain/regions.js';
 
 export class ConfigError extends Error {
@@ -12,6 +17,9 @@ export class ConfigError extends Error {
   }
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export type RegionDatabase =
   | { kind: 'postgres'; url: string }
   /** In-process PGlite, migrated and filled with demo data at start (the newcomer's default). */
@@ -19,7 +27,8 @@ export type RegionDatabase =
 
 export interface Config {
   environment: 'development' | 'test' | 'production';
-  logLevel: string;
+  /** pino's level (LOG_LEVEL): silent in tests, info elsewhere. */
+  logLevel: LogLevel;
   /** Append logs to this file instead of stdout (LOG_FILE); null for stdout. */
   logFile: string | null;
   /** Address every service listens on (HOST): 127.0.0.1 by default, 0.0.0.0 in containers. */
@@ -63,7 +72,6 @@ export interface AuthConfig {
   audience: string;
 }
 
-const DEFAULT_PORTS: Record<string, number> = { province: 4001, bz: 4002, aks: 4003, wlmq: 4004 };
 /** Only for development and tests; production refuses to start without IDENTITY_SECRET. */
 const DEVELOPMENT_IDENTITY_SECRET = 'development-only-identity-secret-change-me';
 /** Development defaults of the two token keys; production refuses to start without real ones. */
@@ -71,129 +79,141 @@ export const DEVELOPMENT_AUTH_JWT_SECRET = 'development-only-client-token-secret
 const DEVELOPMENT_INTERNAL_TOKEN_SECRET = 'development-only-internal-token-secret-change-me';
 export const DEVELOPMENT_AUTH_ISSUER = 'xjzc-development';
 export const DEFAULT_AUTH_AUDIENCE = 'xjzc-gateway';
-const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+/** Variables whose value never appears in an error message. */
+const SECRET_VARIABLES = new Set(['IDENTITY_SECRET', 'AUTH_JWT_SECRET', 'INTERNAL_TOKEN_SECRET', 'AUTH_JWT_PUBLIC_KEY']);
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-function integer(env: Env, name: string, fallback: number, min = 1, max = 65_535): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'is not a valid URL');
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must start with ${protocols.join(' or ')}`);
-  }
-  return raw;
-}
 
 /** The environment variable naming a service's setting, e.g. `BZ_DATABASE_URL`. */
 export function serviceVariable(service: string, suffix: string): string {
   return `${service.toUpperCase()}_${suffix}`;
 }
 
-/** An HMAC key: at least 32 characters (256 bits of text), as RFC 7518 §3.2 asks of HS256 keys. */
-function secret(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (raw.length < 32) throw new ConfigError(name, 'must be at least 32 characters long');
-  return raw;
+function wholeNumber(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
 }
 
-function loadAuth(env: Env, production: boolean): { auth: AuthConfig; internalTokenSecret: string } {
-  const jwksUrl = url(env, 'AUTH_JWKS_URL', production ? ['https:'] : ['http:', 'https:']);
-  const publicKey = env.AUTH_JWT_PUBLIC_KEY || undefined;
-  const jwtSecret = secret(env, 'AUTH_JWT_SECRET');
-  const given = [jwksUrl && 'AUTH_JWKS_URL', publicKey && 'AUTH_JWT_PUBLIC_KEY', jwtSecret && 'AUTH_JWT_SECRET'].filter(Boolean);
-  if (given.length > 1) throw new ConfigError(given.join(' and '), 'are both set: set only one way to verify client tokens');
-  if (given.length === 0 && production) {
-    throw new ConfigError('AUTH_JWKS_URL', '(or AUTH_JWT_PUBLIC_KEY, or AUTH_JWT_SECRET) must be set in production: there is no default key there');
-  }
-  let verification: TokenVerification;
-  if (jwksUrl) verification = { kind: 'jwks', url: jwksUrl };
-  else if (publicKey) {
-    if (!publicKey.includes('-----BEGIN PUBLIC KEY-----')) throw new ConfigError('AUTH_JWT_PUBLIC_KEY', 'must be a PEM (SPKI) public key, "-----BEGIN PUBLIC KEY-----…"');
-    const algorithm = env.AUTH_JWT_ALGORITHM || 'RS256';
-    if (!ASYMMETRIC_ALGORITHMS.includes(algorithm)) {
-      throw new ConfigError('AUTH_JWT_ALGORITHM', `must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}, got "${algorithm}"`);
-    }
-    verification = { kind: 'publicKey', pem: publicKey.replace(/\\n/g, '\n'), algorithm };
-  } else verification = { kind: 'secret', secret: jwtSecret ?? DEVELOPMENT_AUTH_JWT_SECRET };
+function urlOf(protocols: readonly string[]) {
+  const names = protocols.map((protocol) => `${protocol}:`).join(' or ');
+  return z.url({ protocol: new RegExp(`^(${protocols.join('|')})$`), error: `must be a valid URL starting with ${names}` });
+}
 
-  const issuer = env.AUTH_JWT_ISSUER || undefined;
-  if (!issuer && production) throw new ConfigError('AUTH_JWT_ISSUER', 'must be set in production');
+/** An HMAC key: at least 32 characters (256 bits of text), as RFC 7518 §3.2 asks of HS256 keys. */
+const hmacKey = z.string().min(32, { error: 'must be at least 32 characters long' });
 
-  const internalTokenSecret = secret(env, 'INTERNAL_TOKEN_SECRET');
-  if (!internalTokenSecret && production) {
-    throw new ConfigError('INTERNAL_TOKEN_SECRET', 'must be set in production (at least 32 characters), the same on the gateway and every subgraph');
+/** Every variable the services read but the per-service ones, with what a valid value is. Unset and empty are the same. */
+const variables = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }).default('development'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  LOG_FILE: z.string().optional(),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: wholeNumber(0, 65_535).default(4000),
+  PROVINCE_DATABASE_URL: urlOf(['postgres', 'postgresql']).optional(),
+  IDENTITY_SECRET: hmacKey.optional(),
+  SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
+  DEMO_SEED: wholeNumber(0, 2 ** 31 - 1).default(20_240_707),
+  AUTH_JWKS_URL: urlOf(['http', 'https']).optional(),
+  AUTH_JWT_PUBLIC_KEY: z.string().includes('-----BEGIN PUBLIC KEY-----', { error: 'must be a PEM (SPKI) public key, "-----BEGIN PUBLIC KEY-----…"' }).optional(),
+  AUTH_JWT_ALGORITHM: z.enum(ASYMMETRIC_ALGORITHMS, { error: `must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}` }).default('RS256'),
+  AUTH_JWT_SECRET: hmacKey.optional(),
+  AUTH_JWT_ISSUER: z.string().optional(),
+  AUTH_JWT_AUDIENCE: z.string().default(DEFAULT_AUTH_AUDIENCE),
+  INTERNAL_TOKEN_SECRET: hmacKey.optional(),
+});
+
+/** One variable per service (or region) with the same rule, e.g. BZ_PORT, AKS_PORT, … */
+function perService<T extends z.ZodType>(services: readonly string[], suffix: string, rule: T) {
+  return z.object(Object.fromEntries(services.map((service) => [serviceVariable(service, suffix), rule.optional()])));
+}
+
+type Variables = z.output<typeof variables>;
+
+/** Rules between variables: what production requires, and what may not be set together. */
+function crossChecks(env: Variables, context: z.RefinementCtx): void {
+  const fail = (variable: string, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
+  const production = env.NODE_ENV === 'production';
+  const given = (['AUTH_JWKS_URL', 'AUTH_JWT_PUBLIC_KEY', 'AUTH_JWT_SECRET'] as const).filter((name) => env[name] !== undefined);
+  if (given.length > 1) fail(given.join(' and '), 'are both set: set only one way to verify client tokens');
+  // A client holding tokens of the shared secret could otherwise forge the gateway's own.
+  if (env.INTERNAL_TOKEN_SECRET !== undefined && env.INTERNAL_TOKEN_SECRET === env.AUTH_JWT_SECRET) {
+    fail('INTERNAL_TOKEN_SECRET', 'must differ from AUTH_JWT_SECRET');
   }
-  if (internalTokenSecret && internalTokenSecret === jwtSecret) {
-    // A client holding tokens of the shared secret could otherwise forge the gateway's own.
-    throw new ConfigError('INTERNAL_TOKEN_SECRET', 'must differ from AUTH_JWT_SECRET');
+  if (!production) return;
+  if (given.length === 0) fail('AUTH_JWKS_URL', '(or AUTH_JWT_PUBLIC_KEY, or AUTH_JWT_SECRET) must be set in production: there is no default key there');
+  if (env.AUTH_JWKS_URL?.startsWith('http:')) fail('AUTH_JWKS_URL', 'must start with https: in production');
+  if (!env.AUTH_JWT_ISSUER) fail('AUTH_JWT_ISSUER', 'must be set in production');
+  if (!env.IDENTITY_SECRET) fail('IDENTITY_SECRET', 'must be set in production (at least 32 characters)');
+  if (!env.INTERNAL_TOKEN_SECRET) {
+    fail('INTERNAL_TOKEN_SECRET', 'must be set in production (at least 32 characters), the same on the gateway and every subgraph');
   }
-  return {
-    auth: { verification, issuer: issuer ?? DEVELOPMENT_AUTH_ISSUER, audience: env.AUTH_JWT_AUDIENCE || DEFAULT_AUTH_AUDIENCE },
-    internalTokenSecret: internalTokenSecret ?? DEVELOPMENT_INTERNAL_TOKEN_SECRET,
-  };
+}
+
+/** The first problem, naming its variable and (unless it is a secret) the value given. */
+function configError(error: z.ZodError, env: Env): ConfigError {
+  const issue = error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'environment');
+  const raw = env[variable];
+  const shown = raw !== undefined && !SECRET_VARIABLES.has(variable) ? `, got "${raw.slice(0, 200)}"` : '';
+  return new ConfigError(variable, `${issue.message}${shown}`);
+}
+
+function verification(env: Variables): TokenVerification {
+  if (env.AUTH_JWKS_URL) return { kind: 'jwks', url: env.AUTH_JWKS_URL };
+  if (env.AUTH_JWT_PUBLIC_KEY) {
+    // A PEM in one environment line arrives with its newlines escaped.
+    return { kind: 'publicKey', pem: env.AUTH_JWT_PUBLIC_KEY.replace(/\\n/g, '\n'), algorithm: env.AUTH_JWT_ALGORITHM };
+  }
+  return { kind: 'secret', secret: env.AUTH_JWT_SECRET ?? DEVELOPMENT_AUTH_JWT_SECRET };
 }
 
 export function loadConfig(env: Env = process.env, regions: readonly string[] = REGIONS.map((region) => region.code)): Config {
-  const environmentRaw = env.NODE_ENV ?? 'development';
-  if (!['development', 'test', 'production'].includes(environmentRaw)) {
-    throw new ConfigError('NODE_ENV', `must be development, test or production, got "${environmentRaw}"`);
-  }
-  const environment = environmentRaw as Config['environment'];
   const services = ['province', ...regions];
+  // Compose and shells pass an unset variable as `NAME=`: empty means unset.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parse = <T extends z.ZodType>(schema: T): z.output<T> => {
+    const parsed = schema.safeParse(given);
+    if (!parsed.success) throw configError(parsed.error, env);
+    return parsed.data;
+  };
+  const values = parse(variables.superRefine(crossChecks));
+  const ports = parse(perService(services, 'PORT', wholeNumber(0, 65_535)));
+  const urls = parse(perService(services, 'SUBGRAPH_URL', urlOf(['http', 'https'])));
+  const databases = parse(perService(regions, 'DATABASE_URL', urlOf(['postgres', 'postgresql'])));
 
   const servicePorts: Record<string, number> = {};
   const subgraphUrls: Record<string, string> = {};
   services.forEach((service, index) => {
-    const port = integer(env, serviceVariable(service, 'PORT'), DEFAULT_PORTS[service] ?? 4001 + index, 0);
+    // province on 4001, then each region in registry order: bz 4002, aks 4003, wlmq 4004.
+    const port = ports[serviceVariable(service, 'PORT')] ?? 4001 + index;
     servicePorts[service] = port;
-    subgraphUrls[service] =
-      url(env, serviceVariable(service, 'SUBGRAPH_URL'), ['http:', 'https:']) ?? `http://127.0.0.1:${port}/graphql`;
+    subgraphUrls[service] = urls[serviceVariable(service, 'SUBGRAPH_URL')] ?? `http://127.0.0.1:${port}/graphql`;
   });
-
   const regionDatabases: Record<string, RegionDatabase> = {};
   for (const region of regions) {
-    const databaseUrl = url(env, serviceVariable(region, 'DATABASE_URL'), ['postgres:', 'postgresql:']);
-    regionDatabases[region] = databaseUrl ? { kind: 'postgres', url: databaseUrl } : { kind: 'embedded' };
-  }
-
-  const identitySecret = env.IDENTITY_SECRET ?? '';
-  if (identitySecret === '' && environment === 'production') {
-    throw new ConfigError('IDENTITY_SECRET', 'must be set in production (at least 32 characters)');
-  }
-  if (identitySecret !== '' && identitySecret.length < 32) {
-    throw new ConfigError('IDENTITY_SECRET', 'must be at least 32 characters long');
+    const url = databases[serviceVariable(region, 'DATABASE_URL')];
+    regionDatabases[region] = url ? { kind: 'postgres', url } : { kind: 'embedded' };
   }
 
   return {
-    environment,
-    logLevel: env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
-    logFile: env.LOG_FILE || null,
-    listenHost: env.HOST || '127.0.0.1',
-    gatewayPort: integer(env, 'PORT', 4000, 0),
+    environment: values.NODE_ENV,
+    logLevel: values.LOG_LEVEL ?? (values.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logFile: values.LOG_FILE ?? null,
+    listenHost: values.HOST,
+    gatewayPort: values.PORT,
     servicePorts,
     subgraphUrls,
     regionDatabases,
-    provinceDatabaseUrl: url(env, 'PROVINCE_DATABASE_URL', ['postgres:', 'postgresql:']) ?? null,
-    identitySecret: identitySecret || DEVELOPMENT_IDENTITY_SECRET,
-    subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 5_000, 1, 600_000),
-    demoSeed: integer(env, 'DEMO_SEED', 20_240_707, 0, 2 ** 31 - 1),
-    ...loadAuth(env, environment === 'production'),
+    provinceDatabaseUrl: values.PROVINCE_DATABASE_URL ?? null,
+    identitySecret: values.IDENTITY_SECRET ?? DEVELOPMENT_IDENTITY_SECRET,
+    subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
+    demoSeed: values.DEMO_SEED,
+    auth: {
+      verification: verification(values),
+      issuer: values.AUTH_JWT_ISSUER ?? DEVELOPMENT_AUTH_ISSUER,
+      audience: values.AUTH_JWT_AUDIENCE,
+    },
+    internalTokenSecret: values.INTERNAL_TOKEN_SECRET ?? DEVELOPMENT_INTERNAL_TOKEN_SECRET,
   };
 }
