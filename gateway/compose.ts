@@ -6,8 +6,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import type { RegionDefinition } from '../domain/regions.js';
-import { regionalSubgraphSdl } from '../schema/sdl.js';
-import { provinceSubgraphSdl } from '../subgraphs/province/schema.js';
+import { subgraphSdls } from '../schema/sdl.js';
 
 export class CompositionError extends Error {
   constructor(readonly messages: string[]) {
@@ -19,18 +18,6 @@ export class CompositionError extends Error {
 /** The URL a subgraph has in the checked-in supergraph; the gateway takes real URLs from config. */
 export function placeholderUrl(service: string): string {
   return `http://${service}.subgraph.invalid/graphql`;
-}
-
-export interface SubgraphSdl {
-  name: string;
-  sdl: string;
-}
-
-export function subgraphSdls(regions: readonly RegionDefinition[]): SubgraphSdl[] {
-  return [
-    { name: 'province', sdl: provinceSubgraphSdl(regions) },
-    ...regions.map((region) => ({ name: region.code, sdl: regionalSubgraphSdl(region) })),
-  ];
 }
 
 export function composeSupergraph(regions: readonly RegionDefinition[]): string {

@@ -1,9 +1,13 @@
 /**
- * Builds every subgraph's SDL from schema/shared.graphql, so that the shared declarations are
- * identical everywhere (../shared/DESIGN.md, pattern 5) and the per-region types cannot drift from
- * the interfaces they implement: their fields are copied from the interface definitions.
+ * The one way a subgraph's schema is built. Its SDL is the SDL files of this folder, in order:
+ * shared.graphql (identical in every subgraph, as composition requires of shared declarations),
+ * the subgraph's own files (province.graphql and eligibility.graphql for the province; none for a
+ * region), then the region types, which are the one part generated rather than written: a region's
+ * `<Prefix>Record` and `<Prefix>Region` copy the fields of the interfaces they implement, so that
+ * adding a prefecture needs no SDL and the types cannot drift from their interfaces.
  */
 import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   Kind,
   parse,
@@ -12,16 +16,18 @@ import {
   type FieldDefinitionNode,
   type InterfaceTypeDefinitionNode,
   type ObjectTypeDefinitionNode,
+  type GraphQLSchema,
   type TypeNode,
 } from 'graphql';
 import type { RegionDefinition } from '../domain/regions.js';
 
-/** federation/v2.14 is the newest version @apollo/composition 2.14 accepts (DESIGN.md, pattern 9). */
-export const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.14", import: ["@key", "@shareable", "@external", "@requires", "@inaccessible"])';
+function schemaFile(name: string): string {
+  return readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+}
 
-export const SHARED_SDL = readFileSync(new URL('./shared.graphql', import.meta.url), 'utf8');
+export const SHARED_SDL = schemaFile('shared.graphql');
 const shared = parse(SHARED_SDL);
+const PROVINCE_FILES = ['province.graphql', 'eligibility.graphql'].map(schemaFile);
 
 function definition<T extends InterfaceTypeDefinitionNode | ObjectTypeDefinitionNode>(name: string): T {
   const found = shared.definitions.find(
@@ -109,14 +115,35 @@ function regionTypes(region: RegionDefinition, resolvable: boolean): string[] {
   ];
 }
 
-/** The region-owned types of one regional subgraph, resolvable there. */
-export function regionalSubgraphSdl(region: RegionDefinition): string {
-  return [FEDERATION_LINK, SHARED_SDL, ...regionTypes(region, true)].join('\n\n');
+function subgraphSdl(ownFiles: readonly string[], regionTypeSdl: readonly string[]): string {
+  return [SHARED_SDL, ...ownFiles, ...regionTypeSdl].join('\n\n');
 }
 
-/** Stubs of every region's types in the province: keys only, the rest external (DESIGN.md, pattern 1). */
-export function regionStubsSdl(regions: readonly RegionDefinition[]): string {
-  return regions.flatMap((region) => regionTypes(region, false)).join('\n\n');
+/** A regional subgraph: the shared declarations and its own two types, resolvable there. */
+export function regionalSubgraphSdl(region: RegionDefinition): string {
+  return subgraphSdl([], regionTypes(region, true));
+}
+
+/** The province: its own files, and stubs of every region's types (keys only, the rest external; DESIGN.md, pattern 1). */
+export function provinceSubgraphSdl(regions: readonly RegionDefinition[]): string {
+  return subgraphSdl(PROVINCE_FILES, regions.flatMap((region) => regionTypes(region, false)));
+}
+
+/** Every subgraph's SDL by service name, as composition (gateway/compose.ts) takes them. */
+export function subgraphSdls(regions: readonly RegionDefinition[]): Array<{ name: string; sdl: string }> {
+  return [
+    { name: 'province', sdl: provinceSubgraphSdl(regions) },
+    ...regions.map((region) => ({ name: region.code, sdl: regionalSubgraphSdl(region) })),
+  ];
+}
+
+type SchemaModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
+/** Resolvers as @apollo/subgraph takes them (its own type is not exported from the package root). */
+export type SubgraphResolvers = NonNullable<SchemaModule['resolvers']>;
+
+/** A subgraph's executable schema from its SDL (above) and its resolvers. */
+export function buildSubgraph(sdl: string, resolvers: SubgraphResolvers): GraphQLSchema {
+  return buildSubgraphSchema([{ typeDefs: parse(sdl), resolvers }]);
 }
 
 function namedType(type: TypeNode): string {
@@ -137,8 +164,4 @@ export function fullSelection(typeName: string): string {
     return isObject ? `${field.name.value} { ${fullSelection(inner)} }` : field.name.value;
   });
   return parts.join(' ');
-}
-
-export function parseSdl(sdl: string): DocumentNode {
-  return parse(sdl);
 }

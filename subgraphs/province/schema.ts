@@ -1,10 +1,10 @@
 /**
- * The province subgraph: it holds no portal data. It owns Person (found by ID number), the region
- * registry, and the annual-review verdict, which needs every region's answer and so is computed
- * with @requires over the argument-free allApplications (../shared/DESIGN.md, patterns 1, 3, 4).
+ * The province subgraph's resolvers (its SDL: schema/province.graphql and eligibility.graphql): it
+ * holds no portal data. It owns Person (found by ID number), the region registry, and the
+ * annual-review verdict, which needs every region's answer and so is computed with @requires over
+ * the argument-free applicationsForProvince (../shared/DESIGN.md, patterns 1, 3, 4).
  */
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { decideAnnualReview, type RegionAnswer } from '../../domain/annualReview.js';
 import { InvalidIdNumberError, maskIdNumber, normaliseIdNumber } from '../../domain/idNumber.js';
 import type { RegionDefinition } from '../../domain/regions.js';
@@ -15,89 +15,15 @@ import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { applicationResolvers, requireRole } from '../access.js';
 import type { AccessLog } from './accessLog.js';
-import { eligibilitySdl, eligibilityResolvers } from './eligibility.js';
+import { eligibilityResolvers } from './eligibility.js';
 import { requiredRecordOf } from './requiredRecords.js';
-import { FEDERATION_LINK, fullSelection, recordTypeName, regionStubsSdl, regionTypeName, SHARED_SDL } from '../../schema/sdl.js';
+import { buildSubgraph, provinceSubgraphSdl, recordTypeName, regionTypeName } from '../../schema/sdl.js';
 
 export interface ProvinceContext {
   log: Logger;
   requestId: string;
   /** The caller, from the gateway's token (platform/auth.ts). */
   principal: Principal;
-}
-
-export function provinceSubgraphSdl(regions: readonly RegionDefinition[]): string {
-  const required = `records { applicationsForProvince { ${fullSelection('Application')} } }`;
-  return [
-    FEDERATION_LINK,
-    SHARED_SDL,
-    `type Query {
-  """
-  A person, by resident ID number in any accepted form: 18 characters or the old 15 digits, with
-  lowercase x, full-width digits or spaces. A malformed number is refused with INVALID_ID_NUMBER.
-  """
-  person(idNumber: String!): Person!
-  "The configured regions (all, or those named by code); null where a region failed."
-  regions(codes: [String!]): [Region]!
-  "Who looked a person up, newest first, by Person.key (analysts only)."
-  accessLog(personKey: ID!, first: Int = 50): [AccessLogEntry!]!
-}
-
-"One lookup of a person: who, when, in which operation. The person is named by Person.key only."
-type AccessLogEntry {
-  "When, ISO-8601 in Beijing time."
-  at: String!
-  "analyst, portal or dashboard."
-  role: String!
-  "The portal's region; null for the other roles."
-  region: String
-  "The caller's token subject."
-  subject: String!
-  "The client's operation name, where it gave one."
-  operation: String
-  requestId: String
-}
-
-"A person across every region, named by a pseudonymous key; the ID number itself is never readable."
-type Person @key(fields: "key") {
-  "Stable pseudonymous key: an HMAC of the normalised ID number."
-  key: ID!
-  "First 6 and last 4 characters of the normalised number: 652801********123X."
-  idNumberMasked: String!
-  "What each region holds on the person, one per configured region; null where a region failed."
-  records: [RegionalRecord]!
-  """
-  Has the person already taken part in a title review in the given year, in any region?
-  Notice 000 §五(五): one review per person per year, province-wide. \`excludeApplication\` is the
-  id (e.g. \`bz:1042\`) of the application being checked, so that it does not count against itself.
-  """
-  annualReview(year: Int!, excludeApplication: ID): AnnualReview! @requires(fields: "${required}")
-}
-
-enum AnnualReviewVerdict {
-  "At least one application counts toward the limit that year (even if a region is missing)."
-  ALREADY_APPLIED
-  "Every region answered, none counts, and none is undecidable."
-  CLEAR
-  "A region did not answer, or an application's kind, status or year is unknown."
-  UNKNOWN
-}
-
-type AnnualReview {
-  year: Int!
-  verdict: AnnualReviewVerdict!
-  "Every region answered."
-  complete: Boolean!
-  "Regions that did not answer."
-  missingRegions: [String!]!
-  "The applications that count toward the limit that year."
-  counted: [Application!]!
-  "Applications whose kind, status or year cannot be read, so they neither count nor clear."
-  undecided: [Application!]!
-}`,
-    eligibilitySdl(),
-    regionStubsSdl(regions),
-  ].join('\n\n');
 }
 
 interface PersonParent {
@@ -210,5 +136,5 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
     Query: { ...resolvers.Query, ...eligibility.Query },
     Person: { ...resolvers.Person, ...eligibility.Person },
   };
-  return buildSubgraphSchema([{ typeDefs: parse(provinceSubgraphSdl(regions)), resolvers: merged }]);
+  return buildSubgraph(provinceSubgraphSdl(regions), merged);
 }

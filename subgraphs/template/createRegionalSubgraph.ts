@@ -2,10 +2,9 @@
  * The one template every regional subgraph is built from (../shared/DESIGN.md): what differs per
  * region is its RegionalSource (its Prisma model and mapping module) and its registry entry.
  */
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import type DataLoader from 'dataloader';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { parse, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
@@ -13,7 +12,7 @@ import type { Principal } from '../../platform/auth.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
-import { recordTypeName, regionalSubgraphSdl, regionTypeName } from '../../schema/sdl.js';
+import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName } from '../../schema/sdl.js';
 import { applicationResolvers, BLIND_PROFILE_FIELDS, deny, forProvince, isOtherRegionPortal, requireRole, suppressSmallCells, type CellDimension } from '../access.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
@@ -202,7 +201,5 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
 }
 
 export function createRegionalSchema(region: RegionDefinition, source: RegionalSource, identity: Identity): GraphQLSchema {
-  return buildSubgraphSchema([
-    { typeDefs: parse(regionalSubgraphSdl(region)), resolvers: regionalResolvers(region, source, identity) },
-  ]);
+  return buildSubgraph(regionalSubgraphSdl(region), regionalResolvers(region, source, identity));
 }
