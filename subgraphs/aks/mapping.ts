@@ -1,12 +1,9 @@
 /**
  * aks (阿克苏地区职称评审系统) rows to the shared types. Pure: no I/O.
  *
- * Every local value ../shared/PORTALS.md lists for aks is in a table below. A value outside the
- * tables is kept: the shared field becomes UNKNOWN (or null where the shared field has no UNKNOWN,
- * like ethnicityCode), the issue is listed in the object's `dataQuality`, and it is reported.
- * A NULL becomes UNKNOWN and is reported only where the shared field cannot be null (an
- * application's series, level, kind and status; a qualification's level; an assessment's result;
- * a profile's gender); where it can be null, the portal's "not recorded" stays null.
+ * Every local value ../shared/PORTALS.md lists for aks is in a table below; the kit's RowMapper
+ * (subgraphs/template/rowMapper.ts) keeps a value outside them as UNKNOWN, listed and reported.
+ * CODES gives the kit the tables its filters and statistics read both ways.
  */
 import {
   TITLE_LEVELS,
@@ -25,7 +22,6 @@ import { ethnicityFromCode, politicalStatusFromCode } from '../../domain/nationa
 import type {
   Application,
   Assessment,
-  DataQualityIssue,
   IntegrityRecord,
   PersonProfile,
   Qualification,
@@ -33,7 +29,8 @@ import type {
 import type { Applicant, ApplyRecord, Batch, Blacklist, TitleHeld } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { instantToBeijing, isoDate } from '../template/dates.js';
-import { lookupShared, reverseLookup, type LocalValueFilter } from '../template/lookups.js';
+import type { ApplicationCodes } from '../template/lookups.js';
+import { RowMapper } from '../template/rowMapper.js';
 
 export const REGION = 'aks';
 
@@ -123,57 +120,11 @@ export const GENDERS: ReadonlyMap<number, Gender> = new Map([
   [9, 'NOT_STATED'],
 ]);
 
-// ---------------------------------------------------------------------------------------------
-// Plain lookups, without reporting: for statistics groups, which have no row to report.
-
-export const seriesOf = (code: string | null): TitleSeries => lookupShared(SERIES, code);
-export const levelOf = (code: number | null): TitleLevel => lookupShared(LEVELS, code);
-export const reviewKindOf = (track: string | null): ReviewKind => lookupShared(REVIEW_KINDS, track);
-export const statusOf = (state: string | null): ApplicationStatus => lookupShared(STATUSES, state);
-
-// ---------------------------------------------------------------------------------------------
-// Reverse lookups, for filtering in SQL.
-
-export const localSeriesCodes = (series: readonly TitleSeries[]): LocalValueFilter<string> =>
-  reverseLookup(SERIES, series);
-export const localLevelCodes = (levels: readonly TitleLevel[]): LocalValueFilter<number> =>
-  reverseLookup(LEVELS, levels);
-export const localTracks = (kinds: readonly ReviewKind[]): LocalValueFilter<string> => reverseLookup(REVIEW_KINDS, kinds);
-export const localStates = (statuses: readonly ApplicationStatus[]): LocalValueFilter<string> =>
-  reverseLookup(STATUSES, statuses);
+/** The tables behind an application's coded fields, for the kit's filters and statistics. */
+export const CODES = { series: SERIES, level: LEVELS, reviewKind: REVIEW_KINDS, status: STATUSES } satisfies ApplicationCodes;
 
 // ---------------------------------------------------------------------------------------------
 // Rows to shared types.
-
-/** Fills shared fields of one row, collecting its issues and reporting each one. */
-class RowMapper {
-  readonly issues: DataQualityIssue[] = [];
-
-  constructor(
-    private readonly report: DataQualityReporter,
-    private readonly table: string,
-    private readonly localId: string,
-  ) {}
-
-  issue(field: string, localValue: string | number | null): void {
-    const value = localValue === null ? null : String(localValue);
-    this.issues.push({ field, localValue: value });
-    this.report({ region: REGION, table: this.table, localId: this.localId, field, localValue: value });
-  }
-
-  /** A shared field that cannot be null: NULL and unknown values both become UNKNOWN. */
-  required<L, S extends string>(field: string, table: ReadonlyMap<L, S>, local: L | null): S | 'UNKNOWN' {
-    const shared = local === null ? undefined : table.get(local);
-    if (shared !== undefined) return shared;
-    this.issue(field, local === null ? null : String(local));
-    return 'UNKNOWN';
-  }
-
-  /** A nullable shared field: NULL stays null, an unknown value becomes UNKNOWN. */
-  optional<L, S extends string>(field: string, table: ReadonlyMap<L, S>, local: L | null): S | 'UNKNOWN' | null {
-    return local === null ? null : this.required(field, table, local);
-  }
-}
 
 /** An apply_record with the year of its batch (the portal keeps the review year there only). */
 export type ApplyRecordRow = ApplyRecord & { batch: Pick<Batch, 'year'> };
@@ -185,7 +136,7 @@ function defenceOf(required: boolean | null): DefenceStatus | null {
 
 export function mapApplication(row: ApplyRecordRow, report: DataQualityReporter): Application {
   const localId = String(row.id);
-  const map = new RowMapper(report, TABLES.applyRecord, localId);
+  const map = new RowMapper(report, REGION, TABLES.applyRecord, localId);
   const reviewKind = map.required('reviewKind', REVIEW_KINDS, row.track);
   const status = map.required('status', STATUSES, row.state);
   return {
@@ -210,7 +161,7 @@ export function mapApplication(row: ApplyRecordRow, report: DataQualityReporter)
 }
 
 export function mapQualification(row: TitleHeld, report: DataQualityReporter): Qualification {
-  const map = new RowMapper(report, TABLES.titleHeld, String(row.id));
+  const map = new RowMapper(report, REGION, TABLES.titleHeld, String(row.id));
   return {
     region: REGION,
     name: row.titleName,
@@ -264,7 +215,7 @@ export interface AssessmentRow {
 
 export function mapAssessment(row: AssessmentRow, report: DataQualityReporter): Assessment {
   // No key of its own: the applicant and year name the row in reports.
-  const map = new RowMapper(report, TABLES.assessment, `${row.applicantId}:${row.year}`);
+  const map = new RowMapper(report, REGION, TABLES.assessment, `${row.applicantId}:${row.year}`);
   return {
     region: REGION,
     year: row.year,
@@ -277,11 +228,9 @@ export function mapAssessment(row: AssessmentRow, report: DataQualityReporter): 
 export type ApplicantProfileRow = Omit<Applicant, 'idNumber'>;
 
 export function mapProfile(row: ApplicantProfileRow, report: DataQualityReporter): PersonProfile {
-  const map = new RowMapper(report, TABLES.applicant, String(row.id));
-  const ethnicity = ethnicityFromCode(row.ethnicCode);
-  if (row.ethnicCode !== null && ethnicity === null) map.issue('ethnicity', row.ethnicCode);
-  const political = politicalStatusFromCode(row.politicalCode);
-  if (row.politicalCode !== null && political === null) map.issue('politicalStatus', row.politicalCode);
+  const map = new RowMapper(report, REGION, TABLES.applicant, String(row.id));
+  const ethnicity = map.checked('ethnicity', row.ethnicCode, ethnicityFromCode(row.ethnicCode));
+  const political = map.checked('politicalStatus', row.politicalCode, politicalStatusFromCode(row.politicalCode));
   return {
     name: row.fullName,
     gender: map.required('gender', GENDERS, row.genderCode),

@@ -2,11 +2,10 @@
  * bz (巴州职称管理系统): from the portal's pinyin-initial columns and Chinese labels
  * (../shared/PORTALS.md "bz") to the shared types. Pure functions, no I/O.
  *
- * Every coded column has one lookup table below. A value outside its table, or NULL in a column
- * the portal always fills, becomes UNKNOWN (or null for a boolean), is listed in the object's
- * `dataQuality` and is reported; the row is never dropped and the value never guessed
- * (../shared/PORTALS.md). The reverse lookups at the end turn shared values back into local ones
- * so that filters run in SQL.
+ * Every coded column has one lookup table below; the kit's RowMapper (subgraphs/template/rowMapper.ts)
+ * turns a value outside its table, or NULL in a column the portal always fills, into UNKNOWN (or
+ * null for a yes/no), listed and reported. CODES gives the kit the tables its filters and
+ * statistics read both ways.
  */
 import {
   TITLE_SERIES,
@@ -25,7 +24,6 @@ import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/natio
 import type {
   Application,
   Assessment,
-  DataQualityIssue,
   IntegrityRecord,
   PersonProfile,
   Qualification,
@@ -38,7 +36,8 @@ import type {
 } from '../../generated/prisma/bz/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { isoDate, wallClockToBeijing } from '../template/dates.js';
-import { lookupShared, reverseLookup, type LocalValueFilter } from '../template/lookups.js';
+import type { ApplicationCodes } from '../template/lookups.js';
+import { RowMapper } from '../template/rowMapper.js';
 
 export const REGION = 'bz';
 
@@ -154,44 +153,16 @@ export const GENDER_BY_LABEL: ReadonlyMap<string, Gender> = tableOf([
   ['女', 'FEMALE'],
 ]);
 
-// ---------------------------------------------------------------------------------------------
-// Forward lookups without reporting, for values that are not a row (statistics groups).
-
-export const seriesFromLocal = (xl: string | null): TitleSeries => lookupShared(SERIES_BY_LABEL, xl);
-export const levelFromLocal = (sbjb: string | null): TitleLevel => lookupShared(LEVEL_BY_LABEL, sbjb);
-export const reviewKindFromLocal = (pslb: string | null): ReviewKind => lookupShared(REVIEW_KIND_BY_LABEL, pslb);
-export const statusFromLocal = (zt: number | null): ApplicationStatus => lookupShared(STATUS_BY_CODE, zt);
+/** The tables behind an application's coded fields, for the kit's filters and statistics. */
+export const CODES = {
+  series: SERIES_BY_LABEL,
+  level: LEVEL_BY_LABEL,
+  reviewKind: REVIEW_KIND_BY_LABEL,
+  status: STATUS_BY_CODE,
+} satisfies ApplicationCodes;
 
 // ---------------------------------------------------------------------------------------------
 // Row mappers.
-
-/** The issues of one row, each also reported with the row's table and key. */
-class RowIssues {
-  readonly issues: DataQualityIssue[] = [];
-  constructor(
-    private readonly table: string,
-    private readonly localId: string,
-    private readonly report: DataQualityReporter,
-  ) {}
-
-  flag(field: string, localValue: string | number | null): void {
-    const text = localValue === null ? null : String(localValue);
-    this.issues.push({ field, localValue: text });
-    this.report({ region: REGION, table: this.table, localId: this.localId, field, localValue: text });
-  }
-
-  /** The shared value of `value`, or UNKNOWN (flagged) when the table does not know it or it is NULL. */
-  map<L extends string | number, S extends string>(
-    table: ReadonlyMap<L, S>,
-    field: string,
-    value: L | null,
-  ): S | 'UNKNOWN' {
-    const shared = value === null ? undefined : table.get(value);
-    if (shared !== undefined) return shared;
-    this.flag(field, value);
-    return 'UNKNOWN';
-  }
-}
 
 /** `jfje` numeric(8,2) in CNY to whole fen; the string form avoids binary rounding of the decimal. */
 function yuanToFen(amount: { toFixed(digits: number): string } | null): number | null {
@@ -202,15 +173,15 @@ function yuanToFen(amount: { toFixed(digits: number): string } | null): number |
 /** An application (`sb_sqs`). */
 export function mapApplication(row: ApplicationRow, report: DataQualityReporter): Application {
   const localId = row.id.toString();
-  const issues = new RowIssues('sb_sqs', localId, report);
-  const series = issues.map(SERIES_BY_LABEL, 'series', row.series);
-  const level = issues.map(LEVEL_BY_LABEL, 'level', row.level);
-  const reviewKind = issues.map(REVIEW_KIND_BY_LABEL, 'reviewKind', row.reviewKind);
-  const status = issues.map(STATUS_BY_CODE, 'status', row.status);
+  const issues = new RowMapper(report, REGION, 'sb_sqs', localId);
+  const series = issues.required('series', SERIES_BY_LABEL, row.series);
+  const level = issues.required('level', LEVEL_BY_LABEL, row.level);
+  const reviewKind = issues.required('reviewKind', REVIEW_KIND_BY_LABEL, row.reviewKind);
+  const status = issues.required('status', STATUS_BY_CODE, row.status);
   // The portal leaves 答辩状态 empty until the committee decides whether a defence is needed
   // (drafts, applications still in audit): an empty one is "not decided yet", which the shared
   // schema says with null, not a gap in the data.
-  const defence = row.defenceStatus === null ? null : issues.map(DEFENCE_BY_LABEL, 'defence', row.defenceStatus);
+  const defence = issues.optional('defence', DEFENCE_BY_LABEL, row.defenceStatus);
   return {
     id: `${REGION}:${localId}`,
     region: REGION,
@@ -234,14 +205,14 @@ export function mapApplication(row: ApplicationRow, report: DataQualityReporter)
 
 /** A qualification held (`ry_rzzg`). bz records no issuer. */
 export function mapQualification(row: QualificationRow, report: DataQualityReporter): Qualification {
-  const issues = new RowIssues('ry_rzzg', row.id.toString(), report);
-  const series = issues.map(SERIES_BY_LABEL, 'series', row.series);
-  const level = issues.map(LEVEL_BY_LABEL, 'level', row.level);
-  const route = issues.map(ROUTE_BY_LABEL, 'route', row.route);
-  const inXinjiang = row.obtainedWhere === null ? undefined : IN_XINJIANG_BY_LABEL.get(row.obtainedWhere);
+  const issues = new RowMapper(report, REGION, 'ry_rzzg', row.id.toString());
+  const series = issues.required('series', SERIES_BY_LABEL, row.series);
+  const level = issues.required('level', LEVEL_BY_LABEL, row.level);
+  const route = issues.required('route', ROUTE_BY_LABEL, row.route);
   // 疆内 or 疆外 decides how many title documents an applicant uploads (notices 000, 001, 003,
-  // 004; ../shared/DOMAIN.md "Current title documents"), so an unreadable one is a gap to report.
-  if (inXinjiang === undefined) issues.flag('obtainedInXinjiang', row.obtainedWhere);
+  // 004; ../shared/DOMAIN.md "Current title documents"), so an empty one is a gap to report.
+  const where = row.obtainedWhere;
+  const inXinjiang = issues.checked('obtainedInXinjiang', where, where === null ? null : IN_XINJIANG_BY_LABEL.get(where), true);
   return {
     region: REGION,
     name: row.name,
@@ -250,7 +221,7 @@ export function mapQualification(row: QualificationRow, report: DataQualityRepor
     level,
     obtainedOn: isoDate(row.obtainedOn),
     route,
-    obtainedInXinjiang: inXinjiang ?? null,
+    obtainedInXinjiang: inXinjiang,
     approvalDocument: row.approvalDoc,
     certificateNumber: row.certificateNo,
     issuer: null,
@@ -279,11 +250,11 @@ export interface AssessmentRow {
 
 /** An annual assessment (`ry_ndkh`). Its events name the row by person and year, `<ryid>/<khnd>`. */
 export function mapAssessment(row: AssessmentRow, report: DataQualityReporter): Assessment {
-  const issues = new RowIssues('ry_ndkh', `${row.ryid}/${row.khnd ?? ''}`, report);
+  const issues = new RowMapper(report, REGION, 'ry_ndkh', `${row.ryid}/${row.khnd ?? ''}`);
   return {
     region: REGION,
     year: row.khnd,
-    result: issues.map(ASSESSMENT_RESULT_BY_LABEL, 'result', row.khjg),
+    result: issues.required('result', ASSESSMENT_RESULT_BY_LABEL, row.khjg),
     dataQuality: issues.issues,
   };
 }
@@ -299,13 +270,12 @@ export type ProfileRow = Pick<
  * Ethnicity and political status labels outside GB/T 3304 / 4762 leave code and label null.
  */
 export function mapProfile(row: ProfileRow, report: DataQualityReporter): PersonProfile {
-  const issues = new RowIssues('ry_jbxx', row.id.toString(), report);
-  const gender = issues.map(GENDER_BY_LABEL, 'gender', row.gender);
-  const ethnicity = ethnicityFromLabel(row.ethnicity);
-  if (!ethnicity) issues.flag('ethnicity', row.ethnicity);
-  const political = politicalStatusFromLabel(row.politicalStatus);
-  if (!political) issues.flag('politicalStatus', row.politicalStatus);
-  const employerKind = issues.map(EMPLOYER_KIND_BY_LABEL, 'employerKind', row.employerKind);
+  const issues = new RowMapper(report, REGION, 'ry_jbxx', row.id.toString());
+  const gender = issues.required('gender', GENDER_BY_LABEL, row.gender);
+  // The portal always fills 民族 and 政治面貌, so an empty one is a gap too.
+  const ethnicity = issues.checked('ethnicity', row.ethnicity, ethnicityFromLabel(row.ethnicity), true);
+  const political = issues.checked('politicalStatus', row.politicalStatus, politicalStatusFromLabel(row.politicalStatus), true);
+  const employerKind = issues.required('employerKind', EMPLOYER_KIND_BY_LABEL, row.employerKind);
   return {
     name: row.name,
     gender,
@@ -322,15 +292,3 @@ export function mapProfile(row: ProfileRow, report: DataQualityReporter): Person
     dataQuality: issues.issues,
   };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Reverse lookups, to filter in SQL on shared values.
-
-export const localSeriesValues = (series: readonly TitleSeries[]): LocalValueFilter<string> =>
-  reverseLookup(SERIES_BY_LABEL, series);
-export const localLevelValues = (levels: readonly TitleLevel[]): LocalValueFilter<string> =>
-  reverseLookup(LEVEL_BY_LABEL, levels);
-export const localReviewKindValues = (kinds: readonly ReviewKind[]): LocalValueFilter<string> =>
-  reverseLookup(REVIEW_KIND_BY_LABEL, kinds);
-export const localStatusValues = (statuses: readonly ApplicationStatus[]): LocalValueFilter<number> =>
-  reverseLookup(STATUS_BY_CODE, statuses);

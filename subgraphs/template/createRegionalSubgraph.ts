@@ -10,10 +10,12 @@ import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
 import type { Principal } from '../../platform/auth.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
+import { checkPageSize, checkYear } from '../../platform/input.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName } from '../../schema/sdl.js';
 import { applicationResolvers, BLIND_PROFILE_FIELDS, deny, forProvince, isOtherRegionPortal, requireRole, suppressSmallCells, type CellDimension } from '../access.js';
+import type { CursorCodec } from './cursor.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
 
@@ -34,22 +36,6 @@ interface RegionParent {
   code: string;
 }
 
-/** Page size: the default of the SDL, and a cap so one request cannot ask for a whole region. */
-export const MAX_PAGE_SIZE = 200;
-
-export function encodeCursor(region: string, localId: string): string {
-  return Buffer.from(`${region}:${localId}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(region: string, cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const prefix = `${region}:`;
-  if (!decoded.startsWith(prefix) || decoded.length === prefix.length) {
-    throw userInputError(ErrorCode.INVALID_CURSOR, `The cursor is not one this ${region} list issued; start again without "after".`);
-  }
-  return decoded.slice(prefix.length);
-}
-
 function byYear(applications: Application[], year: number | null | undefined): Application[] {
   return year == null ? applications : applications.filter((application) => application.year === year);
 }
@@ -65,7 +51,13 @@ const CELL_DIMENSION: Record<Exclude<StatisticsDimension, 'REGION'>, CellDimensi
   STATUS: 'status',
 };
 
-export function regionalResolvers(region: RegionDefinition, source: RegionalSource, identity: Identity): GraphQLResolverMap<RegionalContext> {
+/** What a region's resolvers need besides its source: the keys its references and cursors are sealed with. */
+export interface RegionalSecrets {
+  identity: Identity;
+  cursors: CursorCodec;
+}
+
+export function regionalResolvers(region: RegionDefinition, source: RegionalSource, { identity, cursors }: RegionalSecrets): GraphQLResolverMap<RegionalContext> {
   // By ID number in one statement (RegionalSource.applicationsByIdNumber): the duplicate check's
   // hot path, which needs no people lookup first.
   const applicationsOf = (parent: RecordParent, context: RegionalContext) => context.loaders.applicationsByIdNumber.load(parent.idNumber);
@@ -138,7 +130,7 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       assessmentsForProvince: aspect('anyRegion', (loaders) => loaders.assessments),
       applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext, info: GraphQLResolveInfo) => {
         guardRecord(context, info, 'anyRegion');
-        return byYear(await applicationsOf(parent, context), args.year);
+        return byYear(await applicationsOf(parent, context), checkYear('year', args.year));
       },
       qualifications: aspect('ownRegion', (loaders) => loaders.qualifications),
       integrityRecords: aspect('ownRegion', (loaders) => loaders.integrityRecords),
@@ -168,14 +160,12 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         info: GraphQLResolveInfo,
       ) => {
         requireRole(context, info, ['analyst', 'portal']);
-        const first = args.first ?? 50;
-        if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-          throw userInputError(ErrorCode.BAD_USER_INPUT, `"first" must be from 1 to ${MAX_PAGE_SIZE}.`);
-        }
+        const first = checkPageSize('first', args.first);
         const filter = args.filter ?? {};
-        const after = args.after ? decodeCursor(region.code, args.after) : null;
+        checkYear('filter.year', filter.year);
+        const after = args.after ? cursors.decode(args.after) : null;
         const page = await source.listApplications(filter, { first, after });
-        const edges = page.items.map((node) => ({ cursor: encodeCursor(region.code, node.localId), node }));
+        const edges = page.items.map((node) => ({ cursor: cursors.encode(node.localId), node }));
         return {
           edges,
           pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
@@ -185,7 +175,7 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       },
       statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }, context: RegionalContext) => {
         const dimensions = DIMENSION_ORDER.filter((dimension) => args.groupBy.includes(dimension));
-        const groups = await source.statistics(args.year ?? null, dimensions.filter((d) => d !== 'REGION'));
+        const groups = await source.statistics(checkYear('year', args.year) ?? null, dimensions.filter((d) => d !== 'REGION'));
         return suppressSmallCells(
           context.principal,
           groups.map((group) => ({ ...group, region: dimensions.includes('REGION') ? region.code : null })),
@@ -200,6 +190,6 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
   } as GraphQLResolverMap<RegionalContext>;
 }
 
-export function createRegionalSchema(region: RegionDefinition, source: RegionalSource, identity: Identity): GraphQLSchema {
-  return buildSubgraph(regionalSubgraphSdl(region), regionalResolvers(region, source, identity));
+export function createRegionalSchema(region: RegionDefinition, source: RegionalSource, secrets: RegionalSecrets): GraphQLSchema {
+  return buildSubgraph(regionalSubgraphSdl(region), regionalResolvers(region, source, secrets));
 }

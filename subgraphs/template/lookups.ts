@@ -3,6 +3,7 @@
  * value (UNKNOWN when the table does not know it, ../shared/PORTALS.md), and a list of shared
  * values back to the local ones, so that filters run in SQL on the portal's own columns.
  */
+import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';
 
 /** The shared value of a local one, UNKNOWN for NULL or a value the table does not know. No reporting: for values that are not a row (statistics groups). */
 export function lookupShared<L, S extends string>(table: ReadonlyMap<L, S>, local: L | null): S | 'UNKNOWN' {
@@ -26,4 +27,16 @@ export function reverseLookup<L, S extends string>(table: ReadonlyMap<L, S>, wan
     unknown: asked.has('UNKNOWN'),
     known: [...table.keys()],
   };
+}
+
+/**
+ * The code tables behind an application's coded shared fields: what a filter turns back into local
+ * values and what statistics groups turn into shared ones. Local values are the portal's column
+ * values as SQL returns them (text or integers).
+ */
+export interface ApplicationCodes {
+  series: ReadonlyMap<string | number, TitleSeries>;
+  level: ReadonlyMap<string | number, TitleLevel>;
+  reviewKind: ReadonlyMap<string | number, ReviewKind>;
+  status: ReadonlyMap<string | number, ApplicationStatus>;
 }

@@ -16,6 +16,7 @@ import type { ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { createRegionalSchema, type RegionalContext } from './createRegionalSubgraph.js';
+import { createCursorCodec } from './cursor.js';
 import { loggingReporter } from './dataQuality.js';
 import { createLoaders } from './loaders.js';
 import type { RegionalModule } from './module.js';
@@ -57,7 +58,10 @@ export async function createRegionalService(module: RegionalModule, config: Conf
 
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, Object.keys(config.regionDatabases));
   const apollo = new ApolloServer<RegionalContext>({
-    schema: createRegionalSchema(region, source, createIdentity(config.identitySecret)),
+    schema: createRegionalSchema(region, source, {
+      identity: createIdentity(config.identitySecret),
+      cursors: createCursorCodec(config.identitySecret, region.code),
+    }),
     formatError: subgraphErrorFormatter(region.code, log),
     includeStacktraceInErrorResponses: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.

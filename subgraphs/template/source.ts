@@ -1,7 +1,8 @@
 /**
  * What each regional subgraph must provide: its portal's rows, read through its own Prisma client
  * and mapped to the shared types by its mapping module. The template (createRegionalSubgraph)
- * turns any RegionalSource into a subgraph; a new prefecture implements this interface once.
+ * turns any RegionalSource into a subgraph. A region does not implement it by hand: it describes
+ * its tables to createPortalSource (./portalSource.ts), which writes every query but the aspects.
  *
  * Contract for every batch method, as in graphql/dataloader: one call issues a fixed number of SQL
  * statements however many keys it gets, and returns a Map with an entry (possibly empty) for
@@ -70,15 +71,9 @@ export interface RegionalSource {
    */
   findPeople(idNumbers: readonly string[]): Promise<Map<string, LocalPerson[]>>;
   /**
-   * Applications of these local people, every year, in the portal's key order. Keyed by localId.
-   * The template reads applications by ID number (below); this per-record form is the reference
-   * that one is tested against (test/integration/applications-by-id-number.test.ts).
-   */
-  applicationsOf(localIds: readonly string[]): Promise<Map<string, Application[]>>;
-  /**
    * Every application of the people with these ID numbers (matched as in findPeople), in one SQL
-   * statement: what findPeople then applicationsOf give, flattened in the same order (by person
-   * key, then application key). The duplicate check's hot path, one round trip instead of two.
+   * statement, in the order of findPeople's people, then of the application key. The duplicate
+   * check's hot path: one round trip, with no people lookup first.
    */
   applicationsByIdNumber(idNumbers: readonly string[]): Promise<Map<string, Application[]>>;
   qualificationsOf(localIds: readonly string[]): Promise<Map<string, Qualification[]>>;

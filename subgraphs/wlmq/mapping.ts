@@ -4,11 +4,9 @@
  * The portal keeps one row per declaration (申报) in "Declaration", with the person's details
  * copied into each and their earlier titles as a JSON array (../shared/PORTALS.md "wlmq").
  * Every local value PORTALS.md lists for wlmq is in a table below. Values are matched exactly as
- * stored, as the SQL filters match them, so a filter and a mapped row never disagree. A value
- * outside the tables is kept: the shared field becomes UNKNOWN (or null where the shared field has
- * no UNKNOWN, like ethnicityCode), the issue is listed in the object's `dataQuality`, and it is
- * reported. A NULL becomes UNKNOWN and is reported only where the shared field cannot be null;
- * where it can be null, the portal's "not recorded" stays null.
+ * stored, as the kit's SQL filters match them, so a filter and a mapped row never disagree. The
+ * kit's RowMapper (subgraphs/template/rowMapper.ts) keeps a value outside them as UNKNOWN, listed
+ * and reported; CODES gives the kit the tables its filters and statistics read both ways.
  */
 import type {
   ApplicationStatus,
@@ -21,7 +19,6 @@ import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
 import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/nationalCodes.js';
 import type {
   Application,
-  DataQualityIssue,
   IntegrityRecord,
   PersonProfile,
   Qualification,
@@ -29,7 +26,8 @@ import type {
 import type { Declaration } from '../../generated/prisma/wlmq/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { isoDate } from '../template/dates.js';
-import { lookupShared, reverseLookup, type LocalValueFilter } from '../template/lookups.js';
+import type { ApplicationCodes } from '../template/lookups.js';
+import { RowMapper } from '../template/rowMapper.js';
 
 export const REGION = 'wlmq';
 
@@ -143,57 +141,11 @@ export function parseReviewYear(text: string | null): number | null {
   return match ? Number(match[1]) : null;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Plain lookups, without reporting: for statistics groups, which have no row to report.
-
-export const seriesOf = (seriesName: string | null): TitleSeries => lookupShared(SERIES, seriesName);
-export const levelOf = (targetTitle: string | null): TitleLevel => lookupShared(LEVELS, targetTitle);
-export const reviewKindOf = (way: string | null): ReviewKind => lookupShared(REVIEW_KINDS, way);
-export const statusOf = (flowState: string | null): ApplicationStatus => lookupShared(STATUSES, flowState);
-
-// ---------------------------------------------------------------------------------------------
-// Reverse lookups, for filtering in SQL.
-
-export const localSeriesNames = (series: readonly TitleSeries[]): LocalValueFilter<string> => reverseLookup(SERIES, series);
-export const localTargetTitles = (levels: readonly TitleLevel[]): LocalValueFilter<string> => reverseLookup(LEVELS, levels);
-export const localWays = (kinds: readonly ReviewKind[]): LocalValueFilter<string> => reverseLookup(REVIEW_KINDS, kinds);
-export const localFlowStates = (statuses: readonly ApplicationStatus[]): LocalValueFilter<string> =>
-  reverseLookup(STATUSES, statuses);
+/** The tables behind an application's coded fields, for the kit's filters and statistics. */
+export const CODES = { series: SERIES, level: LEVELS, reviewKind: REVIEW_KINDS, status: STATUSES } satisfies ApplicationCodes;
 
 // ---------------------------------------------------------------------------------------------
 // Rows to shared types.
-
-/** Fills shared fields of one declaration, collecting its issues and reporting each one. */
-class RowMapper {
-  readonly issues: DataQualityIssue[] = [];
-
-  constructor(
-    private readonly report: DataQualityReporter,
-    private readonly localId: string,
-  ) {}
-
-  issue(field: string, localValue: string | null): void {
-    this.issues.push({ field, localValue });
-    this.report({ region: REGION, table: TABLE, localId: this.localId, field, localValue });
-  }
-
-  /** A shared field that cannot be null: NULL and unknown values both become UNKNOWN. */
-  required<S extends string>(field: string, table: ReadonlyMap<string, S>, local: string | null): S | 'UNKNOWN' {
-    const shared = local === null ? undefined : table.get(local);
-    if (shared !== undefined) return shared;
-    this.issue(field, local);
-    return 'UNKNOWN';
-  }
-
-  /** A nullable shared field: NULL stays null, an unknown value is reported and becomes null. */
-  optional<S>(field: string, table: ReadonlyMap<string, S>, local: string | null): S | null {
-    if (local === null) return null;
-    const shared = table.get(local);
-    if (shared !== undefined) return shared;
-    this.issue(field, local);
-    return null;
-  }
-}
 
 /** The columns an application is read from. */
 export type DeclarationApplicationRow = Pick<
@@ -204,7 +156,7 @@ export type DeclarationApplicationRow = Pick<
 /** A declaration is the application: the portal has no batch, submission count, time, defence or fee. */
 export function mapApplication(row: DeclarationApplicationRow, report: DataQualityReporter): Application {
   const localId = row.declarationNo;
-  const map = new RowMapper(report, localId);
+  const map = new RowMapper(report, REGION, TABLE, localId);
   const year = parseReviewYear(row.reviewYear);
   if (year === null) map.issue('year', row.reviewYear);
   const series = map.required('series', SERIES, row.seriesName);
@@ -257,7 +209,7 @@ function jsonKind(value: JsonValue | undefined): string {
  * title or an unknown one is kept with level UNKNOWN, never dropped.
  */
 export function mapQualification(declarationNo: string, element: JsonValue, report: DataQualityReporter): Qualification {
-  const map = new RowMapper(report, declarationNo);
+  const map = new RowMapper(report, REGION, TABLE, declarationNo);
   const qualification: Qualification = {
     region: REGION,
     name: null,
@@ -292,7 +244,7 @@ export function mapQualification(declarationNo: string, element: JsonValue, repo
     map.issue('obtainedOn', typeof obtainedAt === 'string' ? obtainedAt : `(${jsonKind(obtainedAt)})`);
   }
   if (typeof place === 'string') {
-    qualification.obtainedInXinjiang = map.optional('obtainedInXinjiang', PLACES, place);
+    qualification.obtainedInXinjiang = map.checked('obtainedInXinjiang', place, PLACES.get(place));
   } else if (place !== undefined && place !== null) {
     map.issue('obtainedInXinjiang', `(${jsonKind(place)})`);
   }
@@ -312,7 +264,7 @@ export function mapTitleHistory(row: DeclarationTitleHistoryRow, report: DataQua
   const history = row.titleHistory;
   if (history === null) return [];
   if (!Array.isArray(history)) {
-    new RowMapper(report, row.declarationNo).issue('qualifications', `(${jsonKind(history)})`);
+    new RowMapper(report, REGION, TABLE, row.declarationNo).issue('qualifications', `(${jsonKind(history)})`);
     return [];
   }
   return dedupeIdentical(history.map((element) => mapQualification(row.declarationNo, element, report)));
@@ -350,11 +302,9 @@ export type DeclarationProfileRow = Pick<
  * or retirement flag, or sanction; "zone" (片区) is the location.
  */
 export function mapProfile(row: DeclarationProfileRow, report: DataQualityReporter): PersonProfile {
-  const map = new RowMapper(report, row.declarationNo);
-  const ethnicity = ethnicityFromLabel(row.nation);
-  if (row.nation !== null && ethnicity === null) map.issue('ethnicity', row.nation);
-  const political = politicalStatusFromLabel(row.politics);
-  if (row.politics !== null && political === null) map.issue('politicalStatus', row.politics);
+  const map = new RowMapper(report, REGION, TABLE, row.declarationNo);
+  const ethnicity = map.checked('ethnicity', row.nation, ethnicityFromLabel(row.nation));
+  const political = map.checked('politicalStatus', row.politics, politicalStatusFromLabel(row.politics));
   return {
     name: row.name,
     gender: map.required('gender', GENDERS, row.sex),

@@ -248,7 +248,6 @@ describe('batch methods', () => {
   const TWENTY = ['1', '2', '3', '4', '5', '6', ...Array.from({ length: 14 }, (_, i) => String(1000 + i))];
 
   it.each([
-    ['applicationsOf', (keys: string[]) => source.applicationsOf(keys)],
     ['qualificationsOf', (keys: string[]) => source.qualificationsOf(keys)],
     ['integrityRecordsOf', (keys: string[]) => source.integrityRecordsOf(keys)],
     ['assessmentsOf', (keys: string[]) => source.assessmentsOf(keys)],
@@ -266,18 +265,20 @@ describe('batch methods', () => {
     expect(result.get('007')).toEqual([]);
   });
 
-  it('applicationsOf gives each applicant their applications of every year, with the batch year', async () => {
-    const byApplicant = await source.applicationsOf(['1', '3', '6']);
-    for (const applicantId of [1, 3]) {
-      const expected = APPLICATIONS.filter((a) => a.applicantId === applicantId);
-      const got = byApplicant.get(String(applicantId)) ?? [];
+  it('applicationsByIdNumber gives each person their applications of every year, with the batch year', async () => {
+    const IDLE = PEOPLE[5].idCard;
+    const byPerson = await source.applicationsByIdNumber([ALI, BAHA, IDLE]);
+    // Ali is applicants 1 and 2 (the migrated 15-digit row), in applicant order.
+    for (const [idNumber, applicantIds] of [[ALI, [1, 2]], [BAHA, [3]]] as const) {
+      const expected = applicantIds.flatMap((applicantId) => APPLICATIONS.filter((a) => a.applicantId === applicantId));
+      const got = byPerson.get(idNumber) ?? [];
       expect(got.map((a) => a.localId)).toEqual(expected.map((a) => String(a.id)));
       expect(got.map((a) => a.year)).toEqual(expected.map((a) => a.year));
       expect(got.map((a) => a.series)).toEqual(expected.map((a) => a.series));
     }
-    expect(new Set(byApplicant.get('1')?.map((a) => a.year))).toEqual(new Set([2023, 2024]));
-    expect(byApplicant.get('6')).toEqual([]);
-    const first = byApplicant.get('1')?.[0];
+    expect(new Set(byPerson.get(ALI)?.map((a) => a.year))).toEqual(new Set([2023, 2024]));
+    expect(byPerson.get(IDLE)).toEqual([]);
+    const first = byPerson.get(ALI)?.[0];
     expect(first).toMatchObject({
       id: 'aks:100',
       region: 'aks',
@@ -398,7 +399,7 @@ describe('listApplications and countApplications', () => {
   });
 
   it('refuses a cursor that names no application key', async () => {
-    await expect(source.listApplications({}, { first: 4, after: 'abc' })).rejects.toThrow(TypeError);
+    await expect(source.listApplications({}, { first: 4, after: 'abc' })).rejects.toMatchObject({ extensions: { code: 'INVALID_CURSOR' } });
   });
 });
 

@@ -365,10 +365,11 @@ describe('findPeople', () => {
 });
 
 describe('batch methods', () => {
-  it('gives each declaration its one application, and an empty list for an unknown key', async () => {
-    const applications = await source.applicationsOf(['WLMQ2024-000003', 'WLMQ2024-000008', 'WLMQ2099-999999']);
-    expect([...applications.keys()]).toEqual(['WLMQ2024-000003', 'WLMQ2024-000008', 'WLMQ2099-999999']);
-    expect(applications.get('WLMQ2024-000003')).toEqual([
+  it('gives each declaration its one application, and an empty list for nobody', async () => {
+    const byPerson = await source.applicationsByIdNumber([ID_A, ID_NOBODY]);
+    expect([...byPerson.keys()]).toEqual([ID_A, ID_NOBODY]);
+    expect(byPerson.get(ID_A)!.map((application) => application.localId)).toEqual(['WLMQ2022-000001', 'WLMQ2023-000002', 'WLMQ2024-000003']);
+    expect(byPerson.get(ID_A)!.slice(2)).toEqual([
       {
         id: 'wlmq:WLMQ2024-000003',
         region: 'wlmq',
@@ -389,7 +390,10 @@ describe('batch methods', () => {
         dataQuality: [],
       },
     ]);
-    const [unknown] = applications.get('WLMQ2024-000008')!;
+    expect(reporter.events).toEqual([]);
+    // 000008's number is no ID number: it is read through the list, as the one after 000007.
+    const [unknown] = (await source.listApplications({}, { first: 1, after: 'WLMQ2024-000007' })).items;
+    expect(unknown!.localId).toBe('WLMQ2024-000008');
     expect([unknown!.year, unknown!.series, unknown!.level, unknown!.reviewKind, unknown!.status]).toEqual([
       null,
       'UNKNOWN',
@@ -397,7 +401,7 @@ describe('batch methods', () => {
       'UNKNOWN',
       'UNKNOWN',
     ]);
-    expect(applications.get('WLMQ2099-999999')).toEqual([]);
+    expect(byPerson.get(ID_NOBODY)).toEqual([]);
     expect(reporter.events.map((event) => [event.localId, event.field, event.localValue])).toEqual([
       ['WLMQ2024-000008', 'year', '２０２４年度'],
       ['WLMQ2024-000008', 'series', '工程技术'],
@@ -467,7 +471,7 @@ describe('batch methods', () => {
 
   it.each<[string, (s: RegionalSource, keys: readonly string[]) => Promise<unknown>, readonly string[], readonly string[], number]>([
     ['findPeople', (s, keys) => s.findPeople(keys), [ID_A], twentyIds, 1],
-    ['applicationsOf', (s, keys) => s.applicationsOf(keys), ['WLMQ2024-000003'], twentyKeys, 1],
+    ['applicationsByIdNumber', (s, keys) => s.applicationsByIdNumber(keys), [ID_A], twentyIds, 1],
     ['qualificationsOf', (s, keys) => s.qualificationsOf(keys), ['WLMQ2024-000003'], twentyKeys, 1],
     ['integrityRecordsOf', (s, keys) => s.integrityRecordsOf(keys), ['WLMQ2024-000003'], twentyKeys, 1],
     ['assessmentsOf', (s, keys) => s.assessmentsOf(keys), ['WLMQ2024-000003'], twentyKeys, 0],

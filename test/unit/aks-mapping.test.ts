@@ -2,10 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';
 import type { Blacklist, TitleHeld } from '../../generated/prisma/aks/client.js';
 import {
-  localLevelCodes,
-  localSeriesCodes,
-  localStates,
-  localTracks,
   mapApplication,
   mapAssessment,
   mapIntegrityRecord,
@@ -14,8 +10,16 @@ import {
   type ApplicantProfileRow,
   type ApplyRecordRow,
   type AssessmentRow,
+  CODES,
 } from '../../subgraphs/aks/mapping.js';
 import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { reverseLookup } from '../../subgraphs/template/lookups.js';
+
+// The kit's reverse look-ups over aks's tables.
+const localSeriesCodes = (series: readonly TitleSeries[]) => reverseLookup(CODES.series, series);
+const localLevelCodes = (levels: readonly TitleLevel[]) => reverseLookup(CODES.level, levels);
+const localTracks = (kinds: readonly ReviewKind[]) => reverseLookup(CODES.reviewKind, kinds);
+const localStates = (statuses: readonly ApplicationStatus[]) => reverseLookup(CODES.status, statuses);
 
 const day = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
 

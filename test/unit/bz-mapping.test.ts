@@ -21,22 +21,26 @@ import {
   type Qualification as QualificationRow,
 } from '../../generated/prisma/bz/client.js';
 import {
-  localLevelValues,
-  localReviewKindValues,
-  localSeriesValues,
-  localStatusValues,
-  levelFromLocal,
   mapApplication,
   mapAssessment,
   mapIntegrityRecord,
   mapProfile,
   mapQualification,
-  reviewKindFromLocal,
-  seriesFromLocal,
-  statusFromLocal,
   type ProfileRow,
+  CODES,
 } from '../../subgraphs/bz/mapping.js';
 import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { lookupShared, reverseLookup } from '../../subgraphs/template/lookups.js';
+
+// The kit's code-table look-ups over bz's tables, both ways.
+const seriesFromLocal = (xl: string | null) => lookupShared(CODES.series, xl);
+const levelFromLocal = (sbjb: string | null) => lookupShared(CODES.level, sbjb);
+const reviewKindFromLocal = (pslb: string | null) => lookupShared(CODES.reviewKind, pslb);
+const statusFromLocal = (zt: number | null) => lookupShared(CODES.status, zt);
+const localSeriesValues = (series: readonly TitleSeries[]) => reverseLookup(CODES.series, series);
+const localLevelValues = (levels: readonly TitleLevel[]) => reverseLookup(CODES.level, levels);
+const localReviewKindValues = (kinds: readonly ReviewKind[]) => reverseLookup(CODES.reviewKind, kinds);
+const localStatusValues = (statuses: readonly ApplicationStatus[]) => reverseLookup(CODES.status, statuses);
 
 function applicationRow(overrides: Partial<ApplicationRow> = {}): ApplicationRow {
   return {

@@ -7,12 +7,9 @@ import type {
   TitleSeries,
 } from '../../domain/codes.js';
 import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { reverseLookup } from '../../subgraphs/template/lookups.js';
 import {
   dedupeIdentical,
-  localFlowStates,
-  localSeriesNames,
-  localTargetTitles,
-  localWays,
   mapApplication,
   mapIntegrityRecord,
   mapProfile,
@@ -23,7 +20,14 @@ import {
   type DeclarationApplicationRow,
   type DeclarationProfileRow,
   type JsonValue,
+  CODES,
 } from '../../subgraphs/wlmq/mapping.js';
+
+// The kit's reverse look-ups over wlmq's tables.
+const localSeriesNames = (series: readonly TitleSeries[]) => reverseLookup(CODES.series, series);
+const localTargetTitles = (levels: readonly TitleLevel[]) => reverseLookup(CODES.level, levels);
+const localWays = (kinds: readonly ReviewKind[]) => reverseLookup(CODES.reviewKind, kinds);
+const localFlowStates = (statuses: readonly ApplicationStatus[]) => reverseLookup(CODES.status, statuses);
 
 const LOCAL_ID = 'WLMQ2024-000123';
 

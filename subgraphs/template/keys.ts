@@ -1,0 +1,94 @@
+/**
+ * A portal's own keys, as text outside the portal and typed inside it. A key is the text its SQL
+ * value prints as (`7`, never `007`); any other text names no row, so a lookup by it finds nothing
+ * and a cursor holding it is refused.
+ */
+import { sqltag as sql, raw, type Sql } from '@prisma/client/runtime/client';
+
+export interface KeyType<K extends bigint | number | string> {
+  /** The typed key of a text, or null when the text names no row. */
+  parse(text: string): K | null;
+  /** The SQL type the key is bound as. */
+  sqlType: 'bigint' | 'int' | 'text';
+}
+
+/** PostgreSQL's bigint (bz's keys). */
+export const BIGINT_KEY: KeyType<bigint> = {
+  parse(text) {
+    if (!/^(0|[1-9][0-9]{0,18})$/.test(text)) return null;
+    const key = BigInt(text);
+    return key <= 9_223_372_036_854_775_807n ? key : null;
+  },
+  sqlType: 'bigint',
+};
+
+/** PostgreSQL's integer and serial (aks's keys). */
+export const INT_KEY: KeyType<number> = {
+  parse(text) {
+    if (!/^(0|[1-9][0-9]{0,9})$/.test(text)) return null;
+    const key = Number(text);
+    return key <= 2_147_483_647 ? key : null;
+  },
+  sqlType: 'int',
+};
+
+/** A text key (wlmq's declaration numbers): any text, at most a sane length. */
+export const TEXT_KEY: KeyType<string> = {
+  parse: (text) => (text.length > 0 && text.length <= 64 ? text : null),
+  sqlType: 'text',
+};
+
+/** The distinct typed keys of some texts, those that name no row left out. */
+export function parseKeys<K extends bigint | number | string>(type: KeyType<K>, localIds: readonly string[]): K[] {
+  return [...new Set(localIds.map((id) => type.parse(id)).filter((key): key is K => key !== null))];
+}
+
+/** `values` bound as one SQL array of the key's type. */
+export function keyArray<K extends bigint | number | string>(type: KeyType<K>, values: readonly K[]): Sql {
+  return sql`${[...values]}::${raw(`${type.sqlType}[]`)}`;
+}
+
+/** One value bound as the key's type. */
+export function keyValue<K extends bigint | number | string>(type: KeyType<K>, value: K): Sql {
+  return sql`${value}::${raw(type.sqlType)}`;
+}
+
+/** An empty list for every key asked for: what a batch method answers before (or instead of) reading. */
+export function emptyLists<V>(keys: readonly string[]): Map<string, V[]> {
+  return new Map(keys.map((key) => [key, []]));
+}
+
+/**
+ * A Map with an entry for every key asked for, in the order asked, each filled with the mapped
+ * rows whose key (`keyOf`) is that key, in the rows' order: the contract of every batch method.
+ */
+export function groupRows<R, V>(
+  keys: readonly string[],
+  rows: readonly R[],
+  keyOf: (row: R) => bigint | number | string | null,
+  map: (row: R) => V,
+): Map<string, V[]> {
+  const result = emptyLists<V>(keys);
+  for (const row of rows) {
+    const key = keyOf(row);
+    if (key !== null) result.get(String(key))?.push(map(row));
+  }
+  return result;
+}
+
+/**
+ * One aspect of some local people (qualifications, integrity records …) in one statement: `load`
+ * gets the typed keys (also bound as one SQL array, for plain SQL) and is not called when none of
+ * the texts is a key.
+ */
+export async function byLocalId<K extends bigint | number | string, R, V>(
+  type: KeyType<K>,
+  localIds: readonly string[],
+  load: (keys: K[], bound: Sql) => Promise<R[]>,
+  keyOf: (row: R) => K | null,
+  map: (row: R) => V,
+): Promise<Map<string, V[]>> {
+  const keys = parseKeys(type, localIds);
+  const rows = keys.length === 0 ? [] : await load(keys, keyArray(type, keys));
+  return groupRows(localIds, rows, keyOf, map);
+}
