@@ -80,7 +80,10 @@ function implementingType(options: {
   ].join('\n');
 }
 
-const PERSON_REF_FIELD = '"Sealed reference to the person; only the federation\'s services can open it."\n  personRef: ID!';
+// @inaccessible: the key is for the gateway's own entity fetches. In clients' hands the sealed
+// reference would be a stable, linkable copy of the ID number (issue 11, item 1), and it opens to
+// the number itself wherever the identity secret is weak; composition hides it from the API schema.
+const PERSON_REF_FIELD = '"Sealed reference to the person; only the federation\'s services can open it."\n  personRef: ID! @inaccessible';
 
 export function recordTypeName(region: RegionDefinition): string {
   return `${region.typePrefix}Record`;
