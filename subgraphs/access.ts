@@ -2,26 +2,16 @@
  * Who may read what, enforced in the subgraphs themselves: @apollo/gateway enforces no
  * authorization directive (../shared/DESIGN.md, "Gateway facts worth knowing"), and a subgraph
  * must not rely on the gateway having filtered anything. The caller is the principal of the
- * gateway's token (platform/auth.ts). A denied field answers FORBIDDEN (null, with the rest of the
- * answer kept), and each denial is logged with the role, the regions and the field: never a person.
- *
- * The rules (issue 5). ID numbers are sensitive personal information under the Personal
- * Information Protection Law (个人信息保护法 第二十八条), so they are never readable by anyone
- * (Person.idNumberMasked only); the rest is need-to-know:
- * - `analyst`: every region, blind as in 盲评 (the notices: name and employer are masked from
- *   reviewers), so PersonProfile.name and .employer are refused.
- * - `portal`: bound to its region. It looks people up and runs the annual-review check; it reads
- *   its own region in full, and of another region's applications only region, year, reviewKind and
- *   status. Another region's profile, qualifications, integrity records and assessments are
- *   refused: the issue grants a portal nothing else of another region, so it is refused (fail closed).
- * - `dashboard`: statistics only, every count below 5 suppressed (small-cell suppression), so no
- *   cell can single out a person.
+ * gateway's token (platform/auth.ts). The rules are the access matrix (subgraphs/accessMatrix.ts,
+ * docs/access.md), applied to every field of every subgraph by `withAccessMatrix`. A denied field
+ * answers FORBIDDEN (null, with the rest of the answer kept), and each denial is logged with the
+ * role, the regions and the field: never a person.
  */
-import { GraphQLError, Kind, parse, type GraphQLResolveInfo, type ObjectTypeDefinitionNode } from 'graphql';
-import type { Principal, Role } from '../platform/auth.js';
+import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import type { Principal } from '../platform/auth.js';
 import { ErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { SHARED_SDL } from '../schema/sdl.js';
+import { derivedFor, enforceAccessMatrix, mayRead } from './accessMatrix.js';
 
 export interface AccessContext {
   principal: Principal;
@@ -31,20 +21,6 @@ export interface AccessContext {
 /** Smallest count a dashboard sees; smaller ones answer `count: null, suppressed: true`. */
 export const SMALL_CELL_THRESHOLD = 5;
 
-/** What a portal may read of another region's applications. */
-export const APPLICATION_SUMMARY_FIELDS: ReadonlySet<string> = new Set(['region', 'year', 'reviewKind', 'status']);
-
-/** Every other field of the shared Application type, read from the SDL so a new field is refused by default. */
-export const APPLICATION_DETAIL_FIELDS: readonly string[] = (() => {
-  const type = parse(SHARED_SDL).definitions.find(
-    (node): node is ObjectTypeDefinitionNode => node.kind === Kind.OBJECT_TYPE_DEFINITION && node.name.value === 'Application',
-  );
-  return (type?.fields ?? []).map((field) => field.name.value).filter((name) => !APPLICATION_SUMMARY_FIELDS.has(name));
-})();
-
-/** Fields an analyst may not read (盲评: name and employer are masked). */
-export const BLIND_PROFILE_FIELDS = ['name', 'employer'] as const;
-
 /** Denials already logged per request: one line per field and reason, not one per list item. */
 const logged = new WeakMap<object, Set<string>>();
 
@@ -52,14 +28,14 @@ const logged = new WeakMap<object, Set<string>>();
  * The FORBIDDEN error for one field, logged once per request. The log names the role, the
  * caller's region, the region of the data and the field; never a person, a key or a value.
  */
-export function deny(context: AccessContext, info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, reason: string, dataRegion?: string): GraphQLError {
+export function deny(context: AccessContext, info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, reason: string, dataRegion?: string | null): GraphQLError {
   const field = `${info.parentType.name}.${info.fieldName}`;
   const seen = logged.get(context) ?? new Set<string>();
   logged.set(context, seen);
   if (!seen.has(`${field}\0${reason}`)) {
     seen.add(`${field}\0${reason}`);
     context.log.warn(
-      { event: 'access_denied', role: context.principal.role, principalRegion: context.principal.region ?? undefined, dataRegion, field },
+      { event: 'access_denied', role: context.principal.role, principalRegion: context.principal.region ?? undefined, dataRegion: dataRegion ?? undefined, field },
       'access denied',
     );
   }
@@ -68,51 +44,56 @@ export function deny(context: AccessContext, info: Pick<GraphQLResolveInfo, 'par
   });
 }
 
-/** Throws FORBIDDEN unless the caller has one of `roles`. */
-export function requireRole(context: AccessContext, info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, roles: readonly Role[]): void {
-  if (!roles.includes(context.principal.role)) {
-    throw deny(context, info, `it is open to ${roles.join(' and ')} only.`);
+/**
+ * FORBIDDEN for a derived output (a filter, an excluded application …) the matrix refuses the
+ * caller, logged like a field denial. `what` names the argument, never its value.
+ */
+export function denyDerived(context: AccessContext, what: string, reason: string, dataRegion?: string | null): GraphQLError {
+  const seen = logged.get(context) ?? new Set<string>();
+  logged.set(context, seen);
+  if (!seen.has(`${what}\0${reason}`)) {
+    seen.add(`${what}\0${reason}`);
+    context.log.warn(
+      { event: 'access_denied', role: context.principal.role, principalRegion: context.principal.region ?? undefined, dataRegion: dataRegion ?? undefined, field: what },
+      'access denied',
+    );
+  }
+  return new GraphQLError(`Your role (${context.principal.role}) may not use ${what}: ${reason}`, {
+    extensions: { code: ErrorCode.FORBIDDEN },
+  });
+}
+
+/**
+ * A filter answers by which rows match, so filtering on a field reads it (issue 11, item 4): every
+ * field filtered on must be one the caller may read in that region (DERIVED_OUTPUTS.applicationFilters),
+ * else FORBIDDEN rather than an answer by presence or absence. Keys are the Application fields
+ * they filter; an unknown key is refused like an unreadable one.
+ */
+export function requireReadableFilter(context: AccessContext, dataRegion: string, filter: object): void {
+  for (const [field, value] of Object.entries(filter)) {
+    if (value === null || value === undefined) continue;
+    if (!mayRead(context.principal, dataRegion, 'Application', field)) {
+      throw denyDerived(context, `filter.${field}`, `a filter on a field answers only for those who may read it in ${dataRegion}.`, dataRegion);
+    }
   }
 }
 
-/** A portal reads another region only as far as the rules above allow. */
-export function isOtherRegionPortal(principal: Principal, dataRegion: string): boolean {
-  return principal.role === 'portal' && principal.region !== dataRegion;
+/**
+ * Naming an application to leave out of a verdict links it to the person when the verdict changes
+ * (issue 11, item 4): only a caller who may read the application's id in its region may name it
+ * (DERIVED_OUTPUTS.excludeApplication); a portal names its own region's applications only.
+ */
+export function requireNameableApplication(context: AccessContext, applicationId: string | null): void {
+  if (applicationId === null) return;
+  const region = applicationId.slice(0, Math.max(0, applicationId.indexOf(':')));
+  if (derivedFor('excludeApplication', context.principal, region) !== 'ALLOWED') {
+    throw denyDerived(context, 'excludeApplication', "a portal may leave out only an application of its own region; another region's application ids are not its to name.", region);
+  }
 }
 
-/**
- * Application objects handed to the province's cross-region rules through the @inaccessible
- * `applicationsForProvince`: clients cannot select that field, so their detail is read only by the
- * province, which applies the same rule to what it returns.
- */
-const FULL_DETAIL = Symbol('applicationForProvince');
-
-export function forProvince<T extends object>(applications: readonly T[] | null): T[] | null {
-  return applications && applications.map((application) => ({ ...application, [FULL_DETAIL]: true }));
-}
-
-type FieldResolver<TContext> = (parent: Record<string, unknown>, args: unknown, context: TContext, info: GraphQLResolveInfo) => unknown;
-
-/**
- * Resolvers for every detail field of Application: another region's portal gets FORBIDDEN, anyone
- * else the value (from `base`'s resolver where it has one, else the property).
- */
-export function applicationResolvers<TContext extends AccessContext>(
-  base: Readonly<Record<string, FieldResolver<TContext>>> = {},
-): Record<string, FieldResolver<TContext>> {
-  return Object.fromEntries(
-    APPLICATION_DETAIL_FIELDS.map((field) => [
-      field,
-      (parent: Record<string, unknown>, args: unknown, context: TContext, info: GraphQLResolveInfo) => {
-        const region = String(parent.region);
-        if (!(FULL_DETAIL in parent) && isOtherRegionPortal(context.principal, region)) {
-          throw deny(context, info, "a portal reads only region, year, reviewKind and status of another region's applications.", region);
-        }
-        const resolve = base[field];
-        return resolve ? resolve(parent, args, context, info) : parent[field];
-      },
-    ]),
-  );
+/** Applies the access matrix to a subgraph's schema, refusing with `deny`. */
+export function withAccessMatrix(schema: GraphQLSchema, ownRegion: string | null): GraphQLSchema {
+  return enforceAccessMatrix<AccessContext>(schema, { ownRegion, refuse: (context, info, why, region) => deny(context, info, why, region) });
 }
 
 /** The dimensions of a statistics row a dashboard can group by within one region's answer. */

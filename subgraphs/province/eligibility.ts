@@ -17,6 +17,9 @@ import {
   type ReviewBatch,
 } from '../../domain/eligibility/index.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
+import { denyDerived, requireNameableApplication, type AccessContext } from '../access.js';
+import { derivedFor } from '../accessMatrix.js';
+import { eligibilityFor } from './reasonView.js';
 import { requiredRecordOf } from './requiredRecords.js';
 
 interface RequiredRecord {
@@ -64,10 +67,25 @@ export function eligibilityResolvers(regions: readonly RegionDefinition[], now: 
         reviewBatches({ year: args.year ?? null, region: args.region ?? null }).map(batchForGraph),
     },
     Person: {
-      eligibility(person: { records?: ReadonlyArray<RequiredRecord | null> }, args: { input: EligibilityInput & { asOf?: string | null } }) {
+      eligibility(
+        person: { records?: ReadonlyArray<RequiredRecord | null> },
+        args: { input: EligibilityInput & { asOf?: string | null } },
+        context: AccessContext,
+      ) {
         const at = args.input.asOf ? new Date(args.input.asOf) : now();
         if (Number.isNaN(at.getTime()) || (args.input.asOf && !/[zZ]|[+-]\d\d:?\d\d$/.test(args.input.asOf))) {
           throw userInputError(ErrorCode.BAD_USER_INPUT, '"asOf" must be an ISO-8601 instant with an offset, e.g. 2024-09-10T10:00:00+08:00.');
+        }
+        // A portal checks applications to its own region (the matrix's eligibilityRegion), whose
+        // application it may name; another region's data reaches it only as the verdict and
+        // reasons rendered for it (reasonView.ts).
+        if (derivedFor('eligibilityRegion', context.principal, args.input.region) !== 'ALLOWED') {
+          throw denyDerived(context, 'eligibility(input.region)', 'a portal checks applications to its own region only.', args.input.region);
+        }
+        // Moving the check day into the future would let a caller find, day by day, when another
+        // region's ban or sanction ends, which the reasons withhold (docs/access.md).
+        if (derivedFor('eligibilityAsOf', context.principal, null) === 'NOT_AFTER_NOW' && at.getTime() > now().getTime()) {
+          throw denyDerived(context, 'eligibility(input.asOf)', 'a portal may replay a past check, not one in the future.');
         }
         const facts = regionFacts(regions, person.records ?? []);
         const lookup = findBatch(args.input);
@@ -79,17 +97,19 @@ export function eligibilityResolvers(regions: readonly RegionDefinition[], now: 
         const applicationId = args.input.applicationId ?? null;
         const ownApplication =
           applicationId === null ? null : applicationId.includes(':') ? applicationId : `${args.input.region}:${applicationId}`;
+        requireNameableApplication(context, ownApplication);
         const annual = decideAnnualReview(year, answers, ownApplication);
         const result = checkEligibility(
           args.input,
           { regions: facts, annualReview: { year, verdict: annual.verdict, counted: annual.counted, missingRegions: annual.missingRegions } },
           at,
         );
+        const visible = eligibilityFor(context.principal, result, facts);
         return {
-          ...result,
-          batch: result.batch ? batchForGraph(result.batch) : null,
-          openWindows: result.windows.open,
-          nextWindows: result.windows.next,
+          ...visible,
+          batch: visible.batch ? batchForGraph(visible.batch) : null,
+          openWindows: visible.windows.open,
+          nextWindows: visible.windows.next,
         };
       },
     },

@@ -13,7 +13,7 @@ import { ErrorCode, userInputError } from '../../platform/errors.js';
 import type { Principal } from '../../platform/auth.js';
 import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
-import { applicationResolvers, requireRole } from '../access.js';
+import { requireNameableApplication, withAccessMatrix } from '../access.js';
 import type { AccessLog } from './accessLog.js';
 import { eligibilityResolvers } from './eligibility.js';
 import { requiredRecordOf } from './requiredRecords.js';
@@ -60,8 +60,7 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
   const resolvers = {
     Query: {
       person(_root: unknown, args: { idNumber: string }, context: ProvinceContext, info: GraphQLResolveInfo): PersonParent {
-        // Looking people up is for portals and analysts; a dashboard reads statistics only.
-        requireRole(context, info, ['analyst', 'portal']);
+        // Looking people up is for portals and analysts (the access matrix refuses dashboards).
         try {
           const normalised = normaliseIdNumber(args.idNumber);
           const key = identity.personKey(normalised);
@@ -83,8 +82,7 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
           throw error;
         }
       },
-      async accessLog(_root: unknown, args: { personKey: string; first?: number | null }, context: ProvinceContext, info: GraphQLResolveInfo) {
-        requireRole(context, info, ['analyst']);
+      async accessLog(_root: unknown, args: { personKey: string; first?: number | null }) {
         const first = args.first ?? 50;
         if (!Number.isInteger(first) || first < 1 || first > 200) throw userInputError(ErrorCode.BAD_USER_INPUT, '"first" must be from 1 to 200.');
         if (!accessLog) return [];
@@ -112,7 +110,7 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
         const personRef = identity.sealPersonRef(person.normalised);
         return regions.map((region) => ({ __typename: recordTypeName(region), personRef }));
       },
-      annualReview(person: PersonParent, args: { year: number; excludeApplication?: string | null }) {
+      annualReview(person: PersonParent, args: { year: number; excludeApplication?: string | null }, context: ProvinceContext) {
         if (!Number.isInteger(args.year) || args.year < YEAR_RANGE.min || args.year > YEAR_RANGE.max) {
           throw userInputError(ErrorCode.BAD_USER_INPUT, `"year" must be from ${YEAR_RANGE.min} to ${YEAR_RANGE.max}.`);
         }
@@ -123,12 +121,10 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
             `"excludeApplication" must be an application id such as bz:1042, naming a configured region.`,
           );
         }
+        requireNameableApplication(context, exclude);
         return decideAnnualReview(args.year, regionAnswers(regions, person.records ?? []), exclude);
       },
     },
-    // `counted` and `undecided` carry other regions' applications, gathered in full for the
-    // verdict: the same rule as in the regions applies to what a client reads of them.
-    Application: applicationResolvers<ProvinceContext>(),
   };
   const eligibility = eligibilityResolvers(regions);
   const merged = {
@@ -136,5 +132,7 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
     Query: { ...resolvers.Query, ...eligibility.Query },
     Person: { ...resolvers.Person, ...eligibility.Person },
   };
-  return buildSubgraph(provinceSubgraphSdl(regions), merged);
+  // `counted` and `undecided` carry other regions' applications, gathered in full for the verdict:
+  // the access matrix applies to what a client reads of them as it does in the regions.
+  return withAccessMatrix(buildSubgraph(provinceSubgraphSdl(regions), merged), null);
 }

@@ -4,7 +4,7 @@
  */
 import type DataLoader from 'dataloader';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
@@ -14,7 +14,8 @@ import { checkPageSize, checkYear } from '../../platform/input.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName } from '../../schema/sdl.js';
-import { applicationResolvers, BLIND_PROFILE_FIELDS, deny, forProvince, isOtherRegionPortal, requireRole, suppressSmallCells, type CellDimension } from '../access.js';
+import { requireReadableFilter, suppressSmallCells, withAccessMatrix, type CellDimension } from '../access.js';
+import { forProvince, forProvinceList } from '../accessMatrix.js';
 import type { CursorCodec } from './cursor.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
@@ -69,23 +70,14 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
   };
 
   /**
-   * A person's record is read only by the roles that look people up (a dashboard never does).
-   * `anyRegion` parts (applications, and the province-only fields) are open to every portal;
-   * `ownRegion` parts only to this region's portal or an analyst (subgraphs/access.ts).
+   * A record's list of one aspect (qualifications, integrity records …). Who may read it is the
+   * access matrix's (subgraphs/accessMatrix.ts), applied to every field of this schema.
    */
-  const guardRecord = (context: RegionalContext, info: GraphQLResolveInfo, part: 'anyRegion' | 'ownRegion') => {
-    requireRole(context, info, ['analyst', 'portal']);
-    if (part === 'ownRegion' && isOtherRegionPortal(context.principal, region.code)) {
-      throw deny(context, info, `a portal reads another region's applications (region, year, reviewKind, status) and nothing else of it.`, region.code);
-    }
-  };
-
-  /** A record's list of one aspect (qualifications, integrity records …), behind its access rule. */
   const aspect =
-    <V>(part: 'anyRegion' | 'ownRegion', pick: (loaders: RegionalLoaders) => DataLoader<string, V[]>) =>
-    (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-      guardRecord(context, info, part);
-      return loadForPerson(context.loaders, parent.idNumber, pick(context.loaders));
+    <V extends object>(pick: (loaders: RegionalLoaders) => DataLoader<string, V[]>, province = false) =>
+    async (parent: RecordParent, _args: unknown, context: RegionalContext) => {
+      const values = await loadForPerson(context.loaders, parent.idNumber, pick(context.loaders));
+      return province ? forProvinceList(values) : values;
     };
 
   return {
@@ -101,51 +93,27 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         }
       },
       region: () => region.code,
-      found: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'anyRegion');
+      found: async (parent: RecordParent, _args: unknown, context: RegionalContext) => {
         return (await context.loaders.people.load(parent.idNumber)).length > 0;
       },
-      profile: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'ownRegion');
-        return newestProfile(parent, context);
-      },
-      allApplications: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'anyRegion');
-        return applicationsOf(parent, context);
-      },
+      profile: (parent: RecordParent, _args: unknown, context: RegionalContext) => newestProfile(parent, context),
+      allApplications: (parent: RecordParent, _args: unknown, context: RegionalContext) => applicationsOf(parent, context),
       // @inaccessible: only the gateway's plan for the province's @requires can select it.
-      applicationsForProvince: async (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'anyRegion');
-        return forProvince(await applicationsOf(parent, context));
-      },
+      applicationsForProvince: async (parent: RecordParent, _args: unknown, context: RegionalContext) =>
+        forProvinceList(await applicationsOf(parent, context)),
       // The eligibility rules' share of the record, @inaccessible like applicationsForProvince: a
       // portal may not read another region's profile or records, but the province may check them
       // for it (schema/shared.graphql, RegionalRecord). PersonProfile.name and .employer keep their
       // own rule, and the province never selects them.
-      profileForProvince: (parent: RecordParent, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'anyRegion');
-        return newestProfile(parent, context);
-      },
-      integrityRecordsForProvince: aspect('anyRegion', (loaders) => loaders.integrityRecords),
-      assessmentsForProvince: aspect('anyRegion', (loaders) => loaders.assessments),
-      applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext, info: GraphQLResolveInfo) => {
-        guardRecord(context, info, 'anyRegion');
-        return byYear(await applicationsOf(parent, context), checkYear('year', args.year));
-      },
-      qualifications: aspect('ownRegion', (loaders) => loaders.qualifications),
-      integrityRecords: aspect('ownRegion', (loaders) => loaders.integrityRecords),
-      assessments: aspect('ownRegion', (loaders) => loaders.assessments),
+      profileForProvince: async (parent: RecordParent, _args: unknown, context: RegionalContext) => forProvince(await newestProfile(parent, context)),
+      integrityRecordsForProvince: aspect((loaders) => loaders.integrityRecords, true),
+      assessmentsForProvince: aspect((loaders) => loaders.assessments, true),
+      applications: async (parent: RecordParent, args: { year?: number | null }, context: RegionalContext) =>
+        byYear(await applicationsOf(parent, context), checkYear('year', args.year)),
+      qualifications: aspect((loaders) => loaders.qualifications),
+      integrityRecords: aspect((loaders) => loaders.integrityRecords),
+      assessments: aspect((loaders) => loaders.assessments),
     },
-    PersonProfile: Object.fromEntries(
-      BLIND_PROFILE_FIELDS.map((field) => [
-        field,
-        (profile: Record<string, unknown>, _args: unknown, context: RegionalContext, info: GraphQLResolveInfo) => {
-          // 盲评: reviewers never see name or employer; analysts read as reviewers do.
-          if (context.principal.role === 'analyst') throw deny(context, info, 'analysts read blind (盲评): names and employers are hidden.', region.code);
-          return profile[field];
-        },
-      ]),
-    ),
     [regionTypeName(region)]: {
       __resolveReference(reference: { code: string }): RegionParent | null {
         return reference.code === region.code ? { code: region.code } : null;
@@ -157,12 +125,11 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         _parent: RegionParent,
         args: { filter?: ApplicationFilter | null; first?: number | null; after?: string | null },
         context: RegionalContext,
-        info: GraphQLResolveInfo,
       ) => {
-        requireRole(context, info, ['analyst', 'portal']);
         const first = checkPageSize('first', args.first);
         const filter = args.filter ?? {};
         checkYear('filter.year', filter.year);
+        requireReadableFilter(context, region.code, filter);
         const after = args.after ? cursors.decode(args.after) : null;
         const page = await source.listApplications(filter, { first, after });
         const edges = page.items.map((node) => ({ cursor: cursors.encode(node.localId), node }));
@@ -183,13 +150,13 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         );
       },
     },
-    Application: applicationResolvers<RegionalContext>({
-      levelCode: (application) => TITLE_LEVELS[(application as unknown as Application).level].code,
-      levelLabel: (application) => TITLE_LEVELS[(application as unknown as Application).level].label,
-    }),
+    Application: {
+      levelCode: (application: Application) => TITLE_LEVELS[application.level].code,
+      levelLabel: (application: Application) => TITLE_LEVELS[application.level].label,
+    },
   } as GraphQLResolverMap<RegionalContext>;
 }
 
 export function createRegionalSchema(region: RegionDefinition, source: RegionalSource, secrets: RegionalSecrets): GraphQLSchema {
-  return buildSubgraph(regionalSubgraphSdl(region), regionalResolvers(region, source, secrets));
+  return withAccessMatrix(buildSubgraph(regionalSubgraphSdl(region), regionalResolvers(region, source, secrets)), region.code);
 }

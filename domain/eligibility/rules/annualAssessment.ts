@@ -130,16 +130,19 @@ export function checkAnnualAssessment(ctx: EligibilityContext): RuleOutcome {
       );
     }
   }
-  if (bad.length > 0) {
-    const words = delayWords(rule, bad.map((a) => a.result));
-    const listZh = bad.map((a) => `${a.year} 年${ASSESSMENT_RESULTS[a.result]}（${a.region}）`).join('、');
-    const listEn = bad.map((a) => `${a.year} ${a.result} (${a.region})`).join(', ');
-    const delaySource = rule.delays.find((d) => d.result === bad[0]!.result)?.source ?? rule.source;
+  // One reason per region holding such results, so that each reason quotes one region's records
+  // and a caller who may not read that region gets it summarised (subgraphs/province/reasonView.ts).
+  for (const held of new Set(bad.map((a) => a.region))) {
+    const ofRegion = bad.filter((a) => a.region === held);
+    const words = delayWords(rule, ofRegion.map((a) => a.result));
+    const listZh = ofRegion.map((a) => `${a.year} 年${ASSESSMENT_RESULTS[a.result]}（${a.region}）`).join('、');
+    const listEn = ofRegion.map((a) => `${a.year} ${a.result} (${a.region})`).join(', ');
+    const delaySource = rule.delays.find((d) => d.result === ofRegion[0]!.result)?.source ?? rule.source;
     reasons.push(
       reason('ASSESSMENT_DELAY', 'UNKNOWN', {
         zh: `${rule.fromYear}—${rule.toYear} 年度考核：${listZh}；${words.zh}。请核对任现职年限`,
         en: `Annual assessments ${rule.fromYear}–${rule.toYear}: ${listEn}; ${words.en}. Check the years in the current title`,
-      }, citeBatch(batch, delaySource), bad[0]!.region),
+      }, citeBatch(batch, delaySource), held),
     );
   }
   if (reasons.length === 0) {
