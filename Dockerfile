@@ -9,5 +9,6 @@ COPY prisma prisma
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 USER node
-EXPOSE 4000 4001 4002 4003 4004
+# API ports; the Prometheus listeners (9400–9404) are for the monitoring network only.
+EXPOSE 4000 4001 4002 4003 4004 9400 9401 9402 9403 9404
 CMD ["node", "node_modules/tsx/dist/cli.mjs", "scripts/serve.ts", "gateway"]

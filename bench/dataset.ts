@@ -130,7 +130,7 @@ export async function prepareDataset(spec: DatasetSpec, log: (line: string) => v
     if (!marker || JSON.stringify(marker) !== JSON.stringify(wanted)) reused = false;
   }
 
-  const clients = Object.fromEntries(BENCH_REGIONS.map((region) => [region, createPostgresClient(urls[region], { max: 2 })])) as Record<BenchRegion, SqlClient>;
+  const clients = Object.fromEntries(BENCH_REGIONS.map((region) => [region, createPostgresClient(urls[region], { max: 2 }) as SqlClient])) as Record<BenchRegion, SqlClient>;
   const applied = {} as Record<BenchRegion, string[]>;
   const rows = {} as Record<BenchRegion, Record<string, number>>;
   let generationSeconds = 0;

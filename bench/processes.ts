@@ -1,12 +1,13 @@
 /**
  * The processes a benchmark runs: each service in its own process (as `npm start` runs them), the
  * stock Apollo gateway and Hive Gateway beside ours. Memory is read from /proc, statement counts
- * from the regional services' GET /metrics.
+ * from the regional services' Prometheus scrapes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { scrape } from '../test/helpers/prometheus.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
@@ -15,6 +16,8 @@ export interface BenchProcess {
   name: string;
   /** GraphQL endpoint. */
   url: string;
+  /** Prometheus endpoint of the project's own services. */
+  metricsUrl?: string;
   port: number;
   child: ChildProcess;
   /** Last lines the process wrote to stderr/stdout, for a failure message. */
@@ -83,9 +86,15 @@ export function spawnProcess(options: SpawnOptions): BenchProcess {
  * tsx CLI, which runs the service in a child process. With node flags (e.g. --cpu-prof), tsx is
  * loaded in-process instead (`node --import tsx`), so that the flags reach the service itself.
  */
-export function spawnService(name: string, port: number, env: Readonly<Record<string, string>>, nodeFlags?: readonly string[]): BenchProcess {
-  if (nodeFlags) return spawnProcess({ name, port, args: ['--import', 'tsx', 'scripts/serve.ts', name], env, nodeFlags });
-  return spawnProcess({ name, port, args: [TSX, 'scripts/serve.ts', name], env });
+export async function spawnService(name: string, port: number, env: Readonly<Record<string, string>>, nodeFlags?: readonly string[]): Promise<BenchProcess> {
+  // Its Prometheus listener on a free port too: the defaults (9400…) may be taken by another run.
+  const metricsPort = await freePort();
+  const withMetrics = { ...env, [name === 'gateway' ? 'METRICS_PORT' : `${name.toUpperCase()}_METRICS_PORT`]: String(metricsPort) };
+  const args = nodeFlags ? ['--import', 'tsx', 'scripts/serve.ts', name] : [TSX, 'scripts/serve.ts', name];
+  return {
+    ...spawnProcess({ name, port, args, env: withMetrics, ...(nodeFlags ? { nodeFlags } : {}) }),
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+  };
 }
 
 /** A TypeScript file of the bench run through tsx, e.g. the stock gateway. */
@@ -151,14 +160,13 @@ export function rssMiB(proc: BenchProcess): number {
   return total / 1024;
 }
 
-/** Sum of `sqlStatements` over the regional services' GET /metrics. */
+/** SQL statements the regional services sent so far, from their Prometheus scrapes (`xjzc_sql_statements_total`). */
 export async function sqlStatements(regional: readonly BenchProcess[]): Promise<number> {
   let total = 0;
   for (const service of regional) {
-    const response = await fetch(service.url.replace(/\/graphql$/, '/metrics'));
-    const body = (await response.json()) as { sqlStatements?: unknown };
-    if (typeof body.sqlStatements !== 'number') throw new Error(`${service.name} /metrics has no sqlStatements`);
-    total += body.sqlStatements;
+    if (!service.metricsUrl) throw new Error(`${service.name} was started without a metrics port`);
+    const scraped = await scrape(service.metricsUrl);
+    total += scraped.sum('xjzc_sql_statements_total');
   }
   return total;
 }

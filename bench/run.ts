@@ -147,7 +147,7 @@ async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): P
     ...Object.fromEntries(BENCH_REGIONS.map((region) => [`${region.toUpperCase()}_DATABASE_URL`, dataset.urls[region]])),
     ...(dataset.provinceUrl ? { PROVINCE_DATABASE_URL: dataset.provinceUrl } : {}),
   };
-  const subgraphs = Object.fromEntries(names.map((name) => [name, spawnService(name, ports[name]!, env, profileFlags(name))]));
+  const subgraphs = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await spawnService(name, ports[name]!, env, profileFlags(name))] as const)));
   try {
     await Promise.all(Object.values(subgraphs).map((service) => waitForGraphQL(service)));
   } catch (error) {
@@ -167,7 +167,7 @@ async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): P
 
 async function startOurGateway(system: System, nodeFlags?: readonly string[]): Promise<BenchProcess> {
   const port = await freePort();
-  const gateway = spawnService('gateway', port, { ...system.env, PORT: String(port) }, nodeFlags);
+  const gateway = await spawnService('gateway', port, { ...system.env, PORT: String(port) }, nodeFlags);
   await waitForGraphQL(gateway);
   return gateway;
 }
@@ -575,7 +575,7 @@ function render(facts: RunFacts): string {
   out.push(
     `Each workload first warms the subgraphs through every target in turn (${PLAN.warmSeconds} s each at 8 connections), so that the order of targets favours none. ` +
       `Each run: warm-up ${PLAN.warmSeconds} s at 8 connections, then ${PLAN.c1Seconds} s at 1 connection and ${PLAN.saturatedSeconds} s at ${saturated}. ` +
-      'Latency in ms from every response; SQL/req = statements the regional services sent (GET /metrics) ÷ requests; RSS in MiB before → after the run; ' +
+      'Latency in ms from every response; SQL/req = statements the regional services sent (their Prometheus scrapes) ÷ requests; RSS in MiB before → after the run; ' +
       'CPU ms/req from /proc (user + system) of the gateway, the province, the three regions (each service with its tsx launcher process), the PostgreSQL backends of the bench databases and autocannon itself. ' +
       'The floor is the bz subgraph called directly with the `_entities` query a gateway sends it (one region, no gateway).',
     '',

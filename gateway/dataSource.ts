@@ -12,6 +12,7 @@ import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/t
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, Headers, errors as undiciErrors } from 'undici';
 import { REQUEST_ID_HEADER } from '../platform/http.js';
+import type { ServiceMetrics } from '../platform/metrics.js';
 import { EntityFetchCoalescer, type SendRequest } from './coalesce.js';
 
 export interface GatewayContext {
@@ -118,6 +119,29 @@ function isTimeout(error: unknown): boolean {
   );
 }
 
+/** How a subgraph call ended: answered, or the REGION_UNAVAILABLE reason. */
+export type SubgraphCallOutcome = 'ok' | 'timeout' | 'unreachable';
+
+/** Records one fetch of an operation from a subgraph, however many fetches one HTTP call carried (gateway/coalesce.ts). */
+export type SubgraphCallRecorder = (subgraph: string, outcome: SubgraphCallOutcome, seconds: number) => void;
+
+export function subgraphCallMetrics(metrics: ServiceMetrics): SubgraphCallRecorder {
+  const calls = metrics.counter({
+    name: 'xjzc_subgraph_calls_total',
+    help: 'Gateway fetches from a subgraph (one per fetch of an operation; coalesced fetches share an HTTP call), by outcome: ok, timeout, unreachable.',
+    labelNames: ['subgraph', 'outcome'],
+  });
+  const duration = metrics.histogram({
+    name: 'xjzc_subgraph_call_duration_seconds',
+    help: 'Duration of gateway calls to a subgraph, by outcome.',
+    labelNames: ['subgraph', 'outcome'],
+  });
+  return (subgraph, outcome, seconds) => {
+    calls.inc({ subgraph, outcome });
+    duration.observe({ subgraph, outcome }, seconds);
+  };
+}
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly coalescer: EntityFetchCoalescer;
 
@@ -125,6 +149,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     /** The subgraph's name in the supergraph: `province` or a region code. */
     readonly serviceName: string,
     options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly recordCall: SubgraphCallRecorder = () => {},
   ) {
     super(options);
     this.coalescer = new EntityFetchCoalescer((request) => this.sendAlone(request));
@@ -162,10 +187,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * The gateway then answers with what the other subgraphs returned.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
     try {
-      return await super.process(options);
+      const answer = await super.process(options);
+      this.recordCall(this.serviceName, 'ok', (performance.now() - started) / 1000);
+      return answer;
     } catch (error) {
       const timedOut = isTimeout(error);
+      this.recordCall(this.serviceName, timedOut ? 'timeout' : 'unreachable', (performance.now() - started) / 1000);
       throw new GraphQLError(
         this.serviceName === 'province'
           ? 'The province service did not answer; try again shortly.'

@@ -10,9 +10,10 @@ import { createInternalTokenSigner, type Principal } from '../platform/auth.js';
 import type { AuthConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
+import { ServiceMetrics } from '../platform/metrics.js';
 import { disableGatewayTelemetry, offlinePlugins } from '../platform/offline.js';
 import { createAuthenticator } from './authenticate.js';
-import { createSubgraphFetcher, SubgraphDataSource, type GatewayContext } from './dataSource.js';
+import { createSubgraphFetcher, subgraphCallMetrics, SubgraphDataSource, type GatewayContext } from './dataSource.js';
 import { formatGatewayError } from './formatError.js';
 import { DEFAULT_QUERY_LIMITS, queryProtection, type QueryLimits } from './limits.js';
 
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   production?: boolean;
   /** @default DEFAULT_QUERY_LIMITS */
   limits?: QueryLimits;
+  /** The gateway's Prometheus registry. @default a registry of its own */
+  metrics?: ServiceMetrics;
 }
 
 export type GatewayRequestContext = GatewayContext & { log: Logger; principal: Principal };
@@ -65,10 +68,12 @@ function operationLogPlugin(): ApolloServerPlugin<GatewayRequestContext> {
 export function createGatewayService(options: GatewayOptions): ServiceOptions<GatewayRequestContext> & { close(): Promise<void> } {
   const { fetcher, close } = createSubgraphFetcher({ timeoutMs: options.timeoutMs });
   disableGatewayTelemetry();
+  const metrics = options.metrics ?? new ServiceMetrics('gateway', { processMetrics: false });
+  const subgraphCalls = subgraphCallMetrics(metrics);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, { url: options.subgraphUrls[name] ?? url, fetcher }),
+      new SubgraphDataSource(name, { url: options.subgraphUrls[name] ?? url, fetcher }, subgraphCalls),
   });
   const authenticator = createAuthenticator(options.auth, options.regions, { log: options.log });
   // Rejected only by a key that cannot be imported; the first request then fails with a logged error.
@@ -86,12 +91,18 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
     allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
     validationRules: protection.validationRules,
     parseOptions: protection.parseOptions,
-    plugins: [...offlinePlugins<GatewayRequestContext>(), ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]), operationLogPlugin()],
+    plugins: [
+      ...offlinePlugins<GatewayRequestContext>(),
+      ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
+      operationLogPlugin(),
+      metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),
+    ],
   });
   return {
     name: 'gateway',
     log: options.log,
     apollo,
+    metrics,
     context: async ({ req, requestId, log }) => {
       const principal = await (await authenticator).authenticate(req);
       const internalToken = await internalTokens.tokenFor(principal);

@@ -37,6 +37,12 @@ export interface Config {
   gatewayPort: number;
   /** Ports of the subgraphs when started by this project, keyed by service name. */
   servicePorts: Record<string, number>;
+  /**
+   * Port of each service's Prometheus listener (METRICS_PORT for the gateway,
+   * <SERVICE>_METRICS_PORT for the subgraphs), keyed by service name including `gateway`: apart
+   * from the API port, so a load balancer in front of the API never exposes it.
+   */
+  metricsPorts: Record<string, number>;
   /** Subgraph URLs the gateway calls, keyed by service name (`province`, `bz`, …). */
   subgraphUrls: Record<string, string>;
   /** Per-region portal database, keyed by region code. */
@@ -72,6 +78,8 @@ export interface AuthConfig {
   audience: string;
 }
 
+/** Prometheus listeners: 9400 for the gateway, then 9401… in the order of the subgraphs' ports. */
+const DEFAULT_METRICS_PORT = 9400;
 /** Only for development and tests; production refuses to start without IDENTITY_SECRET. */
 const DEVELOPMENT_IDENTITY_SECRET = 'development-only-identity-secret-change-me';
 /** Development defaults of the two token keys; production refuses to start without real ones. */
@@ -110,6 +118,7 @@ const variables = z.object({
   LOG_FILE: z.string().optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: wholeNumber(0, 65_535).default(4000),
+  METRICS_PORT: wholeNumber(0, 65_535).default(DEFAULT_METRICS_PORT),
   PROVINCE_DATABASE_URL: urlOf(['postgres', 'postgresql']).optional(),
   IDENTITY_SECRET: hmacKey.optional(),
   SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
@@ -179,15 +188,18 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
   };
   const values = parse(variables.superRefine(crossChecks));
   const ports = parse(perService(services, 'PORT', wholeNumber(0, 65_535)));
+  const metricsPortValues = parse(perService(services, 'METRICS_PORT', wholeNumber(0, 65_535)));
   const urls = parse(perService(services, 'SUBGRAPH_URL', urlOf(['http', 'https'])));
   const databases = parse(perService(regions, 'DATABASE_URL', urlOf(['postgres', 'postgresql'])));
 
   const servicePorts: Record<string, number> = {};
   const subgraphUrls: Record<string, string> = {};
+  const metricsPorts: Record<string, number> = { gateway: values.METRICS_PORT };
   services.forEach((service, index) => {
     // province on 4001, then each region in registry order: bz 4002, aks 4003, wlmq 4004.
     const port = ports[serviceVariable(service, 'PORT')] ?? 4001 + index;
     servicePorts[service] = port;
+    metricsPorts[service] = metricsPortValues[serviceVariable(service, 'METRICS_PORT')] ?? DEFAULT_METRICS_PORT + 1 + index;
     subgraphUrls[service] = urls[serviceVariable(service, 'SUBGRAPH_URL')] ?? `http://127.0.0.1:${port}/graphql`;
   });
   const regionDatabases: Record<string, RegionDatabase> = {};
@@ -203,6 +215,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
     listenHost: values.HOST,
     gatewayPort: values.PORT,
     servicePorts,
+    metricsPorts,
     subgraphUrls,
     regionDatabases,
     provinceDatabaseUrl: values.PROVINCE_DATABASE_URL ?? null,

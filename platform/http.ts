@@ -1,7 +1,8 @@
 /**
  * The HTTP server every service runs: GraphQL at POST /graphql (Apollo Server's own request
  * pipeline), liveness at GET /health, readiness at GET /ready, a request id on every request, a
- * body-size limit, and a graceful shutdown that finishes in-flight requests.
+ * body-size limit, and a graceful shutdown that finishes in-flight requests. Metrics are not
+ * served here but on a listener of their own (platform/metrics.ts).
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import bodyParser from 'body-parser';
 import type { Logger } from './logger.js';
+import { routeLabel, type ServiceMetrics } from './metrics.js';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -33,8 +35,8 @@ export interface ServiceOptions<TContext extends BaseContext> {
   bodyLimit?: string;
   /** How long shutdown waits for in-flight requests before closing them, ms. @default 10000 */
   drainTimeoutMs?: number;
-  /** Counters served as JSON at GET /metrics. */
-  metrics?: () => Record<string, number>;
+  /** The service's Prometheus registry (served on its own port, not here: platform/metrics.ts). */
+  metrics?: ServiceMetrics;
 }
 
 export interface RunningService {
@@ -93,8 +95,6 @@ export async function startService<TContext extends BaseContext>(
   await apollo.start();
   const parseJson = bodyParser.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: ['application/json', 'application/graphql-response+json'] });
   let inFlight = 0;
-  // GraphQL requests received: with the gateway's coalescing (gateway/coalesce.ts) fewer than the operations it served.
-  let graphqlRequests = 0;
 
   const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger) => {
     parseJson(req, res, (error?: BodyParserError) => {
@@ -147,6 +147,10 @@ export async function startService<TContext extends BaseContext>(
     const path = (req.url ?? '/').split('?')[0];
     inFlight++;
     res.on('close', () => inFlight--);
+    if (options.metrics) {
+      const { httpRequests } = options.metrics;
+      res.on('finish', () => httpRequests.inc({ route: routeLabel(path ?? ''), status: String(res.statusCode) }));
+    }
     if (path === '/health' && req.method === 'GET') {
       sendJson(res, 200, { status: 'ok', service: options.name });
       return;
@@ -158,12 +162,7 @@ export async function startService<TContext extends BaseContext>(
         .catch(() => sendJson(res, 503, { service: options.name, ready: false, checks: { self: 'readiness check failed' } }));
       return;
     }
-    if (path === '/metrics' && req.method === 'GET') {
-      sendJson(res, 200, { service: options.name, graphqlRequests, ...(options.metrics?.() ?? {}) });
-      return;
-    }
     if (path === '/graphql') {
-      graphqlRequests++;
       const coalesced = coalescedIdsOf(req);
       handleGraphQL(req, res, requestId, log.child(coalesced ? { requestId, coalescedRequestIds: coalesced } : { requestId }));
       return;

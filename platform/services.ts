@@ -11,32 +11,56 @@ import { createRegionalService } from '../subgraphs/template/service.js';
 import type { Config } from './config.js';
 import { startService, type RunningService } from './http.js';
 import { createLogger } from './logger.js';
+import { startMetricsListener, ServiceMetrics } from './metrics.js';
+import { manifestOperationNames } from './operationManifest.js';
 
 export const SERVICE_NAMES = ['province', ...REGIONS.map((region) => region.code), 'gateway'] as const;
 
 export interface StartedService extends RunningService {
   name: string;
-  /** SQL statements sent so far (regional services only). */
-  statements?: () => number;
+  /** Where Prometheus scrapes this service: `http://host:port/metrics`, on a port of its own. */
+  metricsUrl: string;
+  metrics: ServiceMetrics;
 }
 
-export async function startNamedService(name: string, config: Config, port?: number): Promise<StartedService> {
+export interface StartOptions {
+  /** API port; tests pass 0. @default from configuration */
+  port?: number;
+  /** Prometheus port. @default from configuration, or 0 (any free port) when `port` is given */
+  metricsPort?: number;
+  /** Node's process metrics; off when several services share one process (tests). @default true */
+  processMetrics?: boolean;
+}
+
+/** `port` as a number is the API port (tests pass 0); the metrics listener then takes any free port. */
+export async function startNamedService(name: string, config: Config, start: number | StartOptions = {}): Promise<StartedService> {
+  const options: StartOptions = typeof start === 'number' ? { port: start, processMetrics: false } : start;
   const log = createLogger({ service: name, level: config.logLevel, file: config.logFile });
-  const listenOn = port ?? (name === 'gateway' ? config.gatewayPort : (config.servicePorts[name] ?? 0));
-  const started = async (
-    running: RunningService,
-    close: () => Promise<void>,
-    statements?: () => number,
-  ): Promise<StartedService> => ({
-    name,
-    url: running.url,
-    port: running.port,
-    ...(statements ? { statements } : {}),
-    stop: async () => {
+  const listenOn = options.port ?? (name === 'gateway' ? config.gatewayPort : (config.servicePorts[name] ?? 0));
+  const metricsPort = options.metricsPort ?? (options.port !== undefined ? 0 : (config.metricsPorts[name] ?? 0));
+  const metrics = new ServiceMetrics(name, { knownOperations: manifestOperationNames(), processMetrics: options.processMetrics ?? true });
+  const started = async (running: RunningService, close: () => Promise<void>): Promise<StartedService> => {
+    let listener;
+    try {
+      listener = await startMetricsListener(metrics, metricsPort, config.listenHost);
+    } catch (error) {
       await running.stop();
       await close();
-    },
-  });
+      throw error;
+    }
+    return {
+      name,
+      url: running.url,
+      port: running.port,
+      metricsUrl: listener.url,
+      metrics,
+      stop: async () => {
+        await running.stop();
+        await close();
+        await listener.stop();
+      },
+    };
+  };
 
   if (name === 'gateway') {
     const gateway = createGatewayService({
@@ -48,13 +72,14 @@ export async function startNamedService(name: string, config: Config, port?: num
       internalTokenSecret: config.internalTokenSecret,
       regions: Object.keys(config.regionDatabases),
       production: config.environment === 'production',
+      metrics,
     });
     return started(await startService(gateway, listenOn, config.listenHost), gateway.close);
   }
   if (name === 'province') {
-    const province = createProvinceService(REGIONS, config, log);
+    const province = createProvinceService(REGIONS, config, log, metrics);
     return started(await startService(province, listenOn, config.listenHost), province.close);
   }
-  const regional = await createRegionalService(await loadRegionalModule(name), config, log);
-  return started(await startService(regional, listenOn, config.listenHost), regional.close, regional.statements);
+  const regional = await createRegionalService(await loadRegionalModule(name), config, log, metrics);
+  return started(await startService(regional, listenOn, config.listenHost), regional.close);
 }

@@ -5,6 +5,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from './postgres.js';
 
@@ -18,6 +19,8 @@ export type PrismaAdapterTarget =
       connectionTimeoutMillis?: number;
       /** How long an unused connection stays open, ms. @default 10000 */
       idleTimeoutMillis?: number;
+      /** Given the pool the adapter uses, e.g. to report its use as metrics. */
+      onPool?: (pool: pg.Pool) => void;
     }
   | { kind: 'embedded'; db: PGlite };
 
@@ -25,22 +28,22 @@ export type PrismaAdapter = PrismaPg | PrismaPGlite;
 
 export function prismaAdapterFor(target: PrismaAdapterTarget): PrismaAdapter {
   switch (target.kind) {
-    case 'postgres':
-      return new PrismaPg(
-        {
-          connectionString: target.url,
-          max: target.max ?? 10,
-          // Without it pg waits for a connection forever: a database that is down would hang
-          // every request instead of failing it, and the gateway could not report the region down.
-          connectionTimeoutMillis: target.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-          idleTimeoutMillis: target.idleTimeoutMillis ?? DEFAULT_IDLE_TIMEOUT_MS,
-        },
-        {
-          // A connection the server ends while idle must not crash the process; the pool drops it.
-          onPoolError: () => {},
-          onConnectionError: () => {},
-        },
-      );
+    case 'postgres': {
+      // The pool is made here, not by the adapter, so that its use can be read (metrics); the
+      // adapter still ends it when Prisma disconnects (disposeExternalPool).
+      const pool = new pg.Pool({
+        connectionString: target.url,
+        max: target.max ?? 10,
+        // Without it pg waits for a connection forever: a database that is down would hang
+        // every request instead of failing it, and the gateway could not report the region down.
+        connectionTimeoutMillis: target.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+        idleTimeoutMillis: target.idleTimeoutMillis ?? DEFAULT_IDLE_TIMEOUT_MS,
+      });
+      // A connection the server ends while idle must not crash the process; the pool drops it.
+      pool.on('error', () => {});
+      target.onPool?.(pool);
+      return new PrismaPg(pool, { onPoolError: () => {}, onConnectionError: () => {}, disposeExternalPool: true });
+    }
     case 'embedded':
       return new PrismaPGlite(target.db);
   }

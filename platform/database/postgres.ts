@@ -58,7 +58,10 @@ function transactionClient(connection: pg.PoolClient): SqlClient {
   return clientOver(connection, nested);
 }
 
-export function createPostgresClient(url: string, options: PostgresClientOptions = {}): SqlClient {
+/** A SqlClient on a pool, whose use (open, idle, waiting) can be read for metrics. */
+export type PooledSqlClient = SqlClient & { poolUsage(): { total: number; idle: number; waiting: number } };
+
+export function createPostgresClient(url: string, options: PostgresClientOptions = {}): PooledSqlClient {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 5,
@@ -100,6 +103,7 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
     async close() {
       await pool.end();
     },
+    poolUsage: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 

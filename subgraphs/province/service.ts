@@ -16,13 +16,15 @@ import { subgraphErrorFormatter } from '../../platform/errors.js';
 import type { ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
-import { createAccessLog } from './accessLog.js';
+import type { ServiceMetrics } from '../../platform/metrics.js';
+import { createAccessLog, type AccessLog } from './accessLog.js';
 import { createProvinceSchema, type ProvinceContext } from './schema.js';
 
 /** The province database: the configured server (migrated by `npm run db:migrate`), or an embedded one migrated here. */
-async function openProvinceDatabase(config: Config): Promise<{ sql: SqlClient; close(): Promise<void> }> {
+async function openProvinceDatabase(config: Config, metrics: ServiceMetrics): Promise<{ sql: SqlClient; close(): Promise<void> }> {
   if (config.provinceDatabaseUrl) {
     const sql = createPostgresClient(config.provinceDatabaseUrl, { max: 2 });
+    metrics.pool('province', () => sql.poolUsage());
     return { sql, close: () => sql.close() };
   }
   const db = await openEmbeddedDatabase();
@@ -33,8 +35,38 @@ async function openProvinceDatabase(config: Config): Promise<{ sql: SqlClient; c
 
 export type ProvinceService = ServiceOptions<ProvinceContext> & { close(): Promise<void> };
 
-export function createProvinceService(regions: readonly RegionDefinition[], config: Config, log: Logger): ProvinceService {
-  const database = openProvinceDatabase(config);
+/** The access log's queue and writes, read from it at each scrape. */
+function accessLogMetrics(metrics: ServiceMetrics, accessLog: AccessLog): void {
+  metrics.counter<'outcome'>({
+    name: 'xjzc_access_log_entries_total',
+    help: 'Access-log entries by outcome: written to the database, or dropped from a full queue.',
+    labelNames: ['outcome'],
+    collect() {
+      const counts = accessLog.metrics();
+      this.reset();
+      this.inc({ outcome: 'written' }, counts.accessLogWritten);
+      this.inc({ outcome: 'dropped' }, counts.accessLogDropped);
+    },
+  });
+  metrics.counter({
+    name: 'xjzc_access_log_write_failures_total',
+    help: 'Failed access-log writes (their entries stay queued and are retried): the alert.',
+    collect() {
+      this.reset();
+      this.inc(accessLog.metrics().accessLogWriteFailures);
+    },
+  });
+  metrics.gauge({
+    name: 'xjzc_access_log_pending',
+    help: 'Access-log entries queued, not yet written.',
+    collect() {
+      this.set(accessLog.metrics().accessLogPending);
+    },
+  });
+}
+
+export function createProvinceService(regions: readonly RegionDefinition[], config: Config, log: Logger, metrics: ServiceMetrics): ProvinceService {
+  const database = openProvinceDatabase(config, metrics);
   const accessLog = createAccessLog({ sql: database.then((opened) => opened.sql), log });
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, regions.map((region) => region.code));
   const apollo = new ApolloServer<ProvinceContext>({
@@ -42,19 +74,20 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     formatError: subgraphErrorFormatter('province', log),
     includeStacktraceInErrorResponses: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<ProvinceContext>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<ProvinceContext>(), metrics.plugin<ProvinceContext>((context) => context.principal?.role)],
   });
+  accessLogMetrics(metrics, accessLog);
   return {
     name: 'province',
     log,
     apollo,
+    metrics,
     context: async ({ req, requestId, log: requestLog }) => ({ log: requestLog, requestId, principal: await internalTokens.verify(req) }),
     // A failing access log does not stop lookups (its entries wait in the queue): reported, not unready.
     readiness: async () => ({
       ready: true,
       checks: { registry: `${regions.length} regions`, accessLog: (await accessLog.ping()) ? 'ok' : 'not answering' },
     }),
-    metrics: () => accessLog.metrics(),
     close: async () => {
       await accessLog.close();
       await (await database.catch(() => null))?.close();

@@ -7,10 +7,17 @@ import type { PrismaAdapter } from '../../platform/database/adapter.js';
 import type { DataQualityReporter } from './dataQuality.js';
 import type { RegionalSource } from './source.js';
 
+/** What Prisma's `query` event tells of a statement (its parameters are not passed on). */
+export interface StatementEvent {
+  query: string;
+  /** ms */
+  duration: number;
+}
+
 export interface SourceHooks {
   report: DataQualityReporter;
   /** Called once per SQL statement the region's Prisma client sends (metrics and tests). */
-  onStatement: () => void;
+  onStatement: (statement: StatementEvent) => void;
 }
 
 export interface ConnectedSource {

@@ -15,6 +15,7 @@ import { subgraphErrorFormatter } from '../../platform/errors.js';
 import type { ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
+import type { ServiceMetrics } from '../../platform/metrics.js';
 import { createRegionalSchema, type RegionalContext } from './createRegionalSubgraph.js';
 import { createCursorCodec } from './cursor.js';
 import { loggingReporter } from './dataQuality.js';
@@ -24,8 +25,6 @@ import type { RegionalModule } from './module.js';
 export type RegionalService = ServiceOptions<RegionalContext> & {
   /** Closes the database connections (after the HTTP server stopped). */
   close(): Promise<void>;
-  /** SQL statements sent so far. */
-  statements(): number;
 };
 
 /** The embedded default: an in-process database, migrated and filled with the demo data set. */
@@ -40,20 +39,24 @@ async function embeddedAdapter(module: RegionalModule, seed: number, log: Logger
   return { adapter: prismaAdapterFor({ kind: 'embedded', db }), close: () => db.close() };
 }
 
-export async function createRegionalService(module: RegionalModule, config: Config, log: Logger): Promise<RegionalService> {
+export async function createRegionalService(module: RegionalModule, config: Config, log: Logger, metrics: ServiceMetrics): Promise<RegionalService> {
   const { region } = module;
   const database = config.regionDatabases[region.code] ?? { kind: 'embedded' as const };
   const { adapter, close: closeDatabase } =
     database.kind === 'postgres'
-      ? { adapter: prismaAdapterFor({ kind: 'postgres', url: database.url }), close: async () => {} }
+      ? {
+          adapter: prismaAdapterFor({
+            kind: 'postgres',
+            url: database.url,
+            onPool: (pool) => metrics.pool('portal', () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })),
+          }),
+          close: async () => {},
+        }
       : await embeddedAdapter(module, config.demoSeed, log);
 
-  let statements = 0;
   const { source, disconnect } = module.connect(adapter, {
     report: loggingReporter(log),
-    onStatement: () => {
-      statements++;
-    },
+    onStatement: (statement) => metrics.sqlStatement(statement.query, statement.duration),
   });
 
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, Object.keys(config.regionDatabases));
@@ -65,13 +68,14 @@ export async function createRegionalService(module: RegionalModule, config: Conf
     formatError: subgraphErrorFormatter(region.code, log),
     includeStacktraceInErrorResponses: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<RegionalContext>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<RegionalContext>(), metrics.plugin<RegionalContext>((context) => context.principal?.role)],
   });
 
   return {
     name: region.code,
     log,
     apollo,
+    metrics,
     context: async ({ req, log: requestLog }) => {
       const principal = await internalTokens.verify(req);
       return { loaders: createLoaders(source), log: requestLog, principal };
@@ -84,8 +88,6 @@ export async function createRegionalService(module: RegionalModule, config: Conf
         return { ready: false, checks: { database: 'not answering' } };
       }
     },
-    metrics: () => ({ sqlStatements: statements }),
-    statements: () => statements,
     close: async () => {
       await disconnect();
       await closeDatabase();

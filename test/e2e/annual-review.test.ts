@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertAksApplicant, insertBzPerson, insertWlmqDeclaration } from '../fixtures/portalRows.js';
 import { startTestSystem, type TestSystem } from '../helpers/system.js';
+import { scrape } from '../helpers/prometheus.js';
 
 // 65280119850307102X: bz has it typed with a lowercase x, aks holds the old 15-digit form.
 const DUPLICATE = { canonical: '65280119850307102X', bz: '65280119850307102x', aks15: '652801850307102' };
@@ -167,7 +168,7 @@ describe('one review per person per year, across regions', () => {
     const alone: Array<ReturnType<typeof strip>> = [];
     for (const [id, year, exclude] of asked) alone.push(strip(await annualReview(id, year, exclude)));
 
-    const bzCalls = async () => ((await (await fetch(system.services.get('bz')!.url.replace(/graphql$/, 'metrics'))).json()) as { graphqlRequests: number }).graphqlRequests;
+    const bzCalls = async () => (await scrape(system.services.get('bz')!.metricsUrl)).sum('xjzc_graphql_operations_total');
     const before = await bzCalls();
     const rounds = 5;
     const together = await Promise.all(Array.from({ length: rounds }, () => asked.map(([id, year, exclude]) => annualReview(id, year, exclude))).flat());

@@ -16,6 +16,7 @@ import { createIdentity } from '../../platform/identity.js';
 import { startNamedService, type StartedService } from '../../platform/services.js';
 import { insertBzPerson } from '../fixtures/portalRows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { scrape } from '../helpers/prometheus.js';
 import { TEST_IDENTITY_SECRET } from '../helpers/system.js';
 
 const identity = createIdentity(TEST_IDENTITY_SECRET);
@@ -84,9 +85,9 @@ function fetchEntities(
   });
 }
 
+/** GraphQL operations the subgraph received, from its Prometheus scrape. */
 async function graphqlRequests(): Promise<number> {
-  const response = await fetch(service.url.replace(/\/graphql$/, '/metrics'));
-  return ((await response.json()) as { graphqlRequests: number }).graphqlRequests;
+  return (await scrape(service.metricsUrl)).sum('xjzc_graphql_operations_total');
 }
 
 /** The answers to `batches`, each fetched on its own, one after another. */
