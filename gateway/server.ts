@@ -16,6 +16,7 @@ import { createAuthenticator } from './authenticate.js';
 import { createSubgraphFetcher, subgraphCallMetrics, SubgraphDataSource, type GatewayContext } from './dataSource.js';
 import { formatGatewayError } from './formatError.js';
 import { DEFAULT_QUERY_LIMITS, queryProtection, type QueryLimits } from './limits.js';
+import { createSubgraphReadiness, type SubgraphReadinessOptions } from './readiness.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -40,6 +41,8 @@ export interface GatewayOptions {
   limits?: QueryLimits;
   /** The gateway's Prometheus registry. @default a registry of its own */
   metrics?: ServiceMetrics;
+  /** How /ready judges the subgraphs (gateway/readiness.ts). */
+  readiness?: Omit<SubgraphReadinessOptions, 'log'>;
 }
 
 export type GatewayRequestContext = GatewayContext & { log: Logger; principal: Principal };
@@ -65,16 +68,27 @@ function operationLogPlugin(): ApolloServerPlugin<GatewayRequestContext> {
   };
 }
 
-export function createGatewayService(options: GatewayOptions): ServiceOptions<GatewayRequestContext> & { close(): Promise<void> } {
+export type GatewayService = ServiceOptions<GatewayRequestContext> & {
+  close(): Promise<void>;
+  /** Resolves once every subgraph has been reached once. */
+  subgraphsReached(): Promise<void>;
+};
+
+export function createGatewayService(options: GatewayOptions): GatewayService {
   const { fetcher, close } = createSubgraphFetcher({ timeoutMs: options.timeoutMs });
   disableGatewayTelemetry();
   const metrics = options.metrics ?? new ServiceMetrics('gateway', { processMetrics: false });
   const subgraphCalls = subgraphCallMetrics(metrics);
+  const readiness = createSubgraphReadiness({ ...options.readiness, log: options.log });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, { url: options.subgraphUrls[name] ?? url, fetcher }, subgraphCalls),
+    buildService: ({ name, url }) => {
+      const subgraphUrl = options.subgraphUrls[name] ?? url;
+      if (subgraphUrl) readiness.track(name, subgraphUrl);
+      return new SubgraphDataSource(name, { url: subgraphUrl, fetcher }, subgraphCalls);
+    },
   });
+  gateway.onSchemaLoadOrUpdate(() => readiness.supergraphLoaded());
   const authenticator = createAuthenticator(options.auth, options.regions, { log: options.log });
   // Rejected only by a key that cannot be imported; the first request then fails with a logged error.
   authenticator.catch((error: unknown) => options.log.error({ err: error instanceof Error ? { type: error.name } : {} }, 'client token key could not be loaded'));
@@ -108,7 +122,11 @@ export function createGatewayService(options: GatewayOptions): ServiceOptions<Ga
       const internalToken = await internalTokens.tokenFor(principal);
       return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken };
     },
-    readiness: async () => ({ ready: true, checks: { supergraph: 'ok' } }),
-    close,
+    readiness: async () => readiness.report(),
+    subgraphsReached: () => readiness.allReached(),
+    close: async () => {
+      await readiness.stop();
+      await close();
+    },
   };
 }

@@ -37,6 +37,12 @@ export interface ServiceOptions<TContext extends BaseContext> {
   drainTimeoutMs?: number;
   /** The service's Prometheus registry (served on its own port, not here: platform/metrics.ts). */
   metrics?: ServiceMetrics;
+  /**
+   * Runs the service's first real query paths once (after it listens), so that its first real
+   * request does not pay for cold code and connections. Until one run succeeded, /ready answers
+   * 503 with `warm: not yet`; a failed run (a database still down) is retried every second.
+   */
+  warmUp?: () => Promise<void>;
 }
 
 export interface RunningService {
@@ -158,6 +164,7 @@ export async function startService<TContext extends BaseContext>(
     if (path === '/ready' && req.method === 'GET') {
       options
         .readiness()
+        .then((report) => (options.warmUp ? { ready: report.ready && warm === 'ok', checks: { ...report.checks, warm } } : report))
         .then((report) => sendJson(res, report.ready ? 200 : 503, { service: options.name, ...report }))
         .catch(() => sendJson(res, 503, { service: options.name, ready: false, checks: { self: 'readiness check failed' } }));
       return;
@@ -179,9 +186,29 @@ export async function startService<TContext extends BaseContext>(
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`;
   log.info({ port: address.port }, `${options.name} listening`);
 
+  // The first attempt is awaited, so that whoever started the service (npm start, a test) gets it
+  // warm, or knows it is not; later attempts run in the background.
+  let warm = options.warmUp ? 'not yet' : 'ok';
+  let warmRetry: NodeJS.Timeout | undefined;
+  const warmUp = async (): Promise<void> => {
+    const started = performance.now();
+    try {
+      await options.warmUp!();
+      warm = 'ok';
+      log.info({ durationMs: Math.round(performance.now() - started) }, `${options.name} warm`);
+    } catch (error) {
+      warm = 'not yet';
+      log.warn({ err: error instanceof Error ? { type: error.name, message: error.message } : {} }, `${options.name} warm-up failed; retrying`);
+      warmRetry = setTimeout(() => void warmUp(), 1_000);
+      warmRetry.unref();
+    }
+  };
+  if (options.warmUp) await warmUp();
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearTimeout(warmRetry);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);

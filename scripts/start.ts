@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, ConfigError } from '../platform/config.js';
+import { loadConfig, ConfigError, type Config } from '../platform/config.js';
 import { SERVICE_NAMES } from '../platform/services.js';
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {
@@ -36,6 +36,35 @@ console.error(
   `Starting ${SERVICE_NAMES.join(', ')}${embedded ? ' on embedded databases with demo data' : ''}. ` +
     `Gateway: http://127.0.0.1:${config.gatewayPort}/graphql (ready at /ready). Ctrl-C stops everything.`,
 );
+
+/**
+ * Prints "ready" once the gateway's /ready says it is ready and every subgraph answers (each warm:
+ * its database answered and its first query paths ran), so that the first check after it is
+ * answered by every region. Until then, which services are still starting.
+ */
+async function announceReady(): Promise<void> {
+  const started = performance.now();
+  const readyUrl = `http://${config.listenHost === '0.0.0.0' ? '127.0.0.1' : config.listenHost}:${config.gatewayPort}/ready`;
+  let lastWaiting = '';
+  while (!stopping) {
+    try {
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) });
+      const report = (await response.json()) as { ready?: boolean; subgraphs?: Record<string, string> };
+      const waiting = Object.entries(report.subgraphs ?? {}).filter(([, state]) => state !== 'ok').map(([name]) => name);
+      if (report.ready && report.subgraphs && waiting.length === 0) {
+        console.error(`ready: the gateway and every region answer (${((performance.now() - started) / 1000).toFixed(1)} s after start)`);
+        return;
+      }
+      const now = waiting.join(', ');
+      if (now !== lastWaiting && now !== '') console.error(`waiting for: ${now}`);
+      lastWaiting = now;
+    } catch {
+      // The gateway is not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+void announceReady();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

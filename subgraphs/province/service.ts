@@ -17,6 +17,7 @@ import type { ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ServiceMetrics } from '../../platform/metrics.js';
+import { PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, runWarmUp, WARM_UP_PRINCIPAL } from '../warmUp.js';
 import { createAccessLog, type AccessLog } from './accessLog.js';
 import { createProvinceSchema, type ProvinceContext } from './schema.js';
 
@@ -83,6 +84,11 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     apollo,
     metrics,
     context: async ({ req, requestId, log: requestLog }) => ({ log: requestLog, requestId, principal: await internalTokens.verify(req) }),
+    warmUp: async () => {
+      await runWarmUp(apollo, PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, { log, requestId: 'warm-up', principal: WARM_UP_PRINCIPAL });
+      // Its database answered once (and, embedded, is migrated); later failures are reported below.
+      if (!(await accessLog.ping())) throw new Error('the province database does not answer');
+    },
     // A failing access log does not stop lookups (its entries wait in the queue): reported, not unready.
     readiness: async () => ({
       ready: true,

@@ -21,6 +21,7 @@ import { createCursorCodec } from './cursor.js';
 import { loggingReporter } from './dataQuality.js';
 import { createLoaders } from './loaders.js';
 import type { RegionalModule } from './module.js';
+import { regionalWarmUpOperation, runWarmUp, WARM_UP_PRINCIPAL } from '../warmUp.js';
 
 export type RegionalService = ServiceOptions<RegionalContext> & {
   /** Closes the database connections (after the HTTP server stopped). */
@@ -60,9 +61,10 @@ export async function createRegionalService(module: RegionalModule, config: Conf
   });
 
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, Object.keys(config.regionDatabases));
+  const identity = createIdentity(config.identitySecret);
   const apollo = new ApolloServer<RegionalContext>({
     schema: createRegionalSchema(region, source, {
-      identity: createIdentity(config.identitySecret),
+      identity,
       cursors: createCursorCodec(config.identitySecret, region.code),
     }),
     formatError: subgraphErrorFormatter(region.code, log),
@@ -79,6 +81,11 @@ export async function createRegionalService(module: RegionalModule, config: Conf
     context: async ({ req, log: requestLog }) => {
       const principal = await internalTokens.verify(req);
       return { loaders: createLoaders(source), log: requestLog, principal };
+    },
+    warmUp: async () => {
+      await source.ping();
+      const { query, variables } = regionalWarmUpOperation(region, identity);
+      await runWarmUp(apollo, query, variables, { loaders: createLoaders(source), log, principal: WARM_UP_PRINCIPAL });
     },
     readiness: async () => {
       try {
