@@ -1,14 +1,6 @@
-// The aks regional subgraph: its registry entry and its source; the template does the rest.
+// The aks regional subgraph: its registry entry, its Prisma client and its source; the kit does the rest.
 import { PrismaClient } from '../../generated/prisma/aks/client.js';
-import { regionByCode } from '../../domain/regions.js';
-import type { RegionalModule } from '../template/module.js';
+import { prismaRegion, QUERY_EVENTS } from '../template/module.js';
 import { createAksSource } from './source.js';
 
-export const regionalModule: RegionalModule = {
-  region: regionByCode('aks')!,
-  connect(adapter, hooks) {
-    const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
-    prisma.$on('query', hooks.onStatement);
-    return { source: createAksSource(prisma, hooks.report), disconnect: () => prisma.$disconnect() };
-  },
-};
+export const regionalModule = prismaRegion('aks', (adapter) => new PrismaClient({ adapter, log: [...QUERY_EVENTS] }), createAksSource);

@@ -5,32 +5,14 @@
  * (subgraphs/template/rowMapper.ts) keeps a value outside them as UNKNOWN, listed and reported.
  * CODES gives the kit the tables its filters and statistics read both ways.
  */
-import {
-  TITLE_LEVELS,
-  type ApplicationStatus,
-  type AssessmentResult,
-  type DefenceStatus,
-  type EmployerKind,
-  type Gender,
-  type QualificationRoute,
-  type ReviewKind,
-  type TitleLevel,
-  type TitleSeries,
-} from '../../domain/codes.js';
-import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
+import { TITLE_LEVELS, type ApplicationStatus, type AssessmentResult, type DefenceStatus, type EmployerKind, type Gender, type QualificationRoute, type ReviewKind, type TitleLevel, type TitleSeries } from '../../domain/codes.js';
 import { ethnicityFromCode, politicalStatusFromCode } from '../../domain/nationalCodes.js';
-import type {
-  Application,
-  Assessment,
-  IntegrityRecord,
-  PersonProfile,
-  Qualification,
-} from '../../domain/types.js';
+import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 import type { Applicant, ApplyRecord, Batch, Blacklist, TitleHeld } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { instantToBeijing, isoDate } from '../template/dates.js';
 import type { ApplicationCodes } from '../template/lookups.js';
-import { RowMapper } from '../template/rowMapper.js';
+import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 
 export const REGION = 'aks';
 
@@ -137,27 +119,12 @@ function defenceOf(required: boolean | null): DefenceStatus | null {
 export function mapApplication(row: ApplyRecordRow, report: DataQualityReporter): Application {
   const localId = String(row.id);
   const map = new RowMapper(report, REGION, TABLES.applyRecord, localId);
-  const reviewKind = map.required('reviewKind', REVIEW_KINDS, row.track);
-  const status = map.required('status', STATUSES, row.state);
-  return {
-    id: `${REGION}:${localId}`,
-    region: REGION,
-    localId,
-    batchCode: row.batchCode,
-    year: row.batch.year,
-    series: map.required('series', SERIES, row.seriesCode),
-    specialty: row.specialty,
-    level: map.required('level', LEVELS, row.levelCode),
-    reviewKind,
-    status,
-    submissionCount: row.submitCount,
-    submittedAt: instantToBeijing(row.submittedAt),
-    returnCount: null,
-    defence: defenceOf(row.defenseRequired),
-    feePaidFen: row.feeCents,
-    countsTowardAnnualLimit: countsTowardAnnualLimit(reviewKind, status),
-    dataQuality: map.issues,
-  };
+  const coded = map.applicationCodes(CODES, { series: row.seriesCode, level: row.levelCode, reviewKind: row.track, status: row.state });
+  const submittedAt = instantToBeijing(row.submittedAt);
+  return sharedApplication(REGION, localId, {
+    ...coded, batchCode: row.batchCode, year: row.batch.year, specialty: row.specialty,
+    submissionCount: row.submitCount, submittedAt, returnCount: null, defence: defenceOf(row.defenseRequired), feePaidFen: row.feeCents,
+  }, map);
 }
 
 export function mapQualification(row: TitleHeld, report: DataQualityReporter): Qualification {
@@ -231,19 +198,10 @@ export function mapProfile(row: ApplicantProfileRow, report: DataQualityReporter
   const map = new RowMapper(report, REGION, TABLES.applicant, String(row.id));
   const ethnicity = map.checked('ethnicity', row.ethnicCode, ethnicityFromCode(row.ethnicCode));
   const political = map.checked('politicalStatus', row.politicalCode, politicalStatusFromCode(row.politicalCode));
-  return {
-    name: row.fullName,
-    gender: map.required('gender', GENDERS, row.genderCode),
-    ethnicityCode: ethnicity?.code ?? null,
-    ethnicity: ethnicity?.label ?? null,
-    politicalStatusCode: political?.code ?? null,
-    politicalStatus: political?.label ?? null,
-    employer: row.employer,
-    employerKind: map.optional('employerKind', EMPLOYER_KINDS, row.employerKind),
-    location: null,
-    civilServant: row.civilServant,
-    retired: row.retired,
-    sanctionUntil: isoDate(row.sanctionUntil),
-    dataQuality: map.issues,
-  };
+  const gender = map.required('gender', GENDERS, row.genderCode);
+  const employerKind = map.optional('employerKind', EMPLOYER_KINDS, row.employerKind);
+  return sharedProfile({
+    name: row.fullName, gender, ethnicity, politicalStatus: political, employer: row.employer, employerKind,
+    location: null, civilServant: row.civilServant, retired: row.retired, sanctionUntil: isoDate(row.sanctionUntil),
+  }, map);
 }

@@ -8,19 +8,10 @@ import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { ApplyRecord, PrismaClient } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { instantToBeijing } from '../template/dates.js';
-import { byLocalId, INT_KEY } from '../template/keys.js';
+import { INT_KEY, perPerson } from '../template/keys.js';
 import { createPortalSource } from '../template/portalSource.js';
 import type { RegionalSource } from '../template/source.js';
-import {
-  CODES,
-  mapApplication,
-  mapAssessment,
-  mapIntegrityRecord,
-  mapProfile,
-  mapQualification,
-  type ApplicantProfileRow,
-  type AssessmentRow,
-} from './mapping.js';
+import { CODES, mapApplication, mapAssessment, mapIntegrityRecord, mapProfile, mapQualification, type ApplicantProfileRow, type AssessmentRow } from './mapping.js';
 
 /**
  * The apply_record columns under the Prisma model's field names (prisma/aks/schema.prisma), and the
@@ -38,6 +29,7 @@ export function createAksSource(prisma: PrismaClient, report: DataQualityReporte
 
   return createPortalSource<ApplicantProfileRow, ApplyRecord & { batchYear: number }, number>(
     prisma,
+    CODES,
     {
       table: sql`applicant`,
       idNumber: sql`applicant.id_card`,
@@ -51,31 +43,22 @@ export function createAksSource(prisma: PrismaClient, report: DataQualityReporte
     {
       from: sql`apply_record r JOIN batch b ON b.code = r.batch_code`,
       fromPeople: sql`JOIN apply_record r ON r.applicant_id = applicant.id JOIN batch b ON b.code = r.batch_code`,
-      key: sql`r.id`,
-      keyType: INT_KEY,
+      key: { column: sql`r.id`, type: INT_KEY },
       year: sql`b.year`,
       columns: { series: sql`r.series_code`, specialty: sql`r.specialty`, level: sql`r.level_code`, reviewKind: sql`r.track`, status: sql`r.state` },
-      codes: CODES,
       select: APPLICATION_COLUMNS,
       map: ({ batchYear, ...row }) => mapApplication({ ...row, batch: { year: batchYear } }, report),
     },
     {
-      qualificationsOf: (localIds) =>
-        byLocalId(INT_KEY, localIds, (keys) => prisma.titleHeld.findMany(ofApplicants(keys)), (row) => row.applicantId, (row) => mapQualification(row, report)),
-      integrityRecordsOf: (localIds) =>
-        byLocalId(INT_KEY, localIds, (keys) => prisma.blacklist.findMany(ofApplicants(keys)), (row) => row.applicantId, mapIntegrityRecord),
+      qualificationsOf: perPerson(INT_KEY, async (keys) =>
+        (await prisma.titleHeld.findMany(ofApplicants(keys))).map((row) => [row.applicantId, mapQualification(row, report)] as const)),
+      integrityRecordsOf: perPerson(INT_KEY, async (keys) =>
+        (await prisma.blacklist.findMany(ofApplicants(keys))).map((row) => [row.applicantId, mapIntegrityRecord(row)] as const)),
       // The table has no key, so Prisma ignores its model: plain SQL.
-      assessmentsOf: (localIds) =>
-        byLocalId(
-          INT_KEY,
-          localIds,
-          (_keys, keys) =>
-            prisma.$queryRaw<AssessmentRow[]>(sql`
-              SELECT applicant_id AS "applicantId", year, result FROM assessment
-               WHERE applicant_id = ANY(${keys}) ORDER BY applicant_id, year, result`),
-          (row) => row.applicantId,
-          (row) => mapAssessment(row, report),
-        ),
+      assessmentsOf: perPerson(INT_KEY, async (_keys, keys) =>
+        (await prisma.$queryRaw<AssessmentRow[]>(sql`
+          SELECT applicant_id AS "applicantId", year, result FROM assessment
+           WHERE applicant_id = ANY(${keys}) ORDER BY applicant_id, year, result`)).map((row) => [row.applicantId, mapAssessment(row, report)] as const)),
     },
   );
 }

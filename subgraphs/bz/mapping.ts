@@ -7,37 +7,14 @@
  * null for a yes/no), listed and reported. CODES gives the kit the tables its filters and
  * statistics read both ways.
  */
-import {
-  TITLE_SERIES,
-  type ApplicationStatus,
-  type AssessmentResult,
-  type DefenceStatus,
-  type EmployerKind,
-  type Gender,
-  type QualificationRoute,
-  type ReviewKind,
-  type TitleLevel,
-  type TitleSeries,
-} from '../../domain/codes.js';
-import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
+import { TITLE_SERIES, type ApplicationStatus, type AssessmentResult, type DefenceStatus, type EmployerKind, type Gender, type QualificationRoute, type ReviewKind, type TitleLevel, type TitleSeries } from '../../domain/codes.js';
 import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/nationalCodes.js';
-import type {
-  Application,
-  Assessment,
-  IntegrityRecord,
-  PersonProfile,
-  Qualification,
-} from '../../domain/types.js';
-import type {
-  Application as ApplicationRow,
-  IntegrityRecord as IntegrityRecordRow,
-  Person as PersonRow,
-  Qualification as QualificationRow,
-} from '../../generated/prisma/bz/client.js';
+import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
+import type { Application as ApplicationRow, IntegrityRecord as IntegrityRecordRow, Person as PersonRow, Qualification as QualificationRow } from '../../generated/prisma/bz/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { isoDate, wallClockToBeijing } from '../template/dates.js';
 import type { ApplicationCodes } from '../template/lookups.js';
-import { RowMapper } from '../template/rowMapper.js';
+import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 
 export const REGION = 'bz';
 
@@ -86,12 +63,7 @@ export const LEVEL_BY_LABEL: ReadonlyMap<string, TitleLevel> = tableOf([
  * `sb_sqs.pslb` 评审类别. 民营专项 is notice 000's 民营企业专项职称评审; 初定 and 授予 are the
  * 初次确定 and 授予 that notices 003 and 004 §一 offer beside 评审.
  */
-export const REVIEW_KIND_BY_LABEL: ReadonlyMap<string, ReviewKind> = tableOf([
-  ['评审', 'REVIEW'],
-  ['民营专项', 'PRIVATE_ENTERPRISE_REVIEW'],
-  ['初定', 'INITIAL_DETERMINATION'],
-  ['授予', 'CONFERRAL'],
-]);
+export const REVIEW_KIND_BY_LABEL: ReadonlyMap<string, ReviewKind> = tableOf([['评审', 'REVIEW'], ['民营专项', 'PRIVATE_ENTERPRISE_REVIEW'], ['初定', 'INITIAL_DETERMINATION'], ['授予', 'CONFERRAL']]);
 
 /** `sb_sqs.zt` 状态. bz has no "abandoned" state: ABANDONED never comes from bz. */
 export const STATUS_BY_CODE: ReadonlyMap<number, ApplicationStatus> = tableOf([
@@ -109,11 +81,7 @@ export const STATUS_BY_CODE: ReadonlyMap<number, ApplicationStatus> = tableOf([
 ]);
 
 /** `sb_sqs.dbzt` 答辩状态. */
-export const DEFENCE_BY_LABEL: ReadonlyMap<string, DefenceStatus> = tableOf([
-  ['免答辩', 'EXEMPT'],
-  ['待答辩', 'PENDING'],
-  ['已答辩', 'DONE'],
-]);
+export const DEFENCE_BY_LABEL: ReadonlyMap<string, DefenceStatus> = tableOf([['免答辩', 'EXEMPT'], ['待答辩', 'PENDING'], ['已答辩', 'DONE']]);
 
 /** `ry_rzzg.qdfs` 取得方式. */
 export const ROUTE_BY_LABEL: ReadonlyMap<string, QualificationRoute> = tableOf([
@@ -131,12 +99,7 @@ export const IN_XINJIANG_BY_LABEL: ReadonlyMap<string, boolean> = new Map([
 ]);
 
 /** `ry_ndkh.khjg` 考核结果. */
-export const ASSESSMENT_RESULT_BY_LABEL: ReadonlyMap<string, AssessmentResult> = tableOf([
-  ['优秀', 'EXCELLENT'],
-  ['合格', 'PASS'],
-  ['基本合格', 'BASIC_PASS'],
-  ['不合格', 'FAIL'],
-]);
+export const ASSESSMENT_RESULT_BY_LABEL: ReadonlyMap<string, AssessmentResult> = tableOf([['优秀', 'EXCELLENT'], ['合格', 'PASS'], ['基本合格', 'BASIC_PASS'], ['不合格', 'FAIL']]);
 
 /** `ry_jbxx.dwxz` 单位性质. */
 export const EMPLOYER_KIND_BY_LABEL: ReadonlyMap<string, EmployerKind> = tableOf([
@@ -148,10 +111,7 @@ export const EMPLOYER_KIND_BY_LABEL: ReadonlyMap<string, EmployerKind> = tableOf
 ]);
 
 /** `ry_jbxx.xb` 性别, to GB/T 2261.1. */
-export const GENDER_BY_LABEL: ReadonlyMap<string, Gender> = tableOf([
-  ['男', 'MALE'],
-  ['女', 'FEMALE'],
-]);
+export const GENDER_BY_LABEL: ReadonlyMap<string, Gender> = tableOf([['男', 'MALE'], ['女', 'FEMALE']]);
 
 /** The tables behind an application's coded fields, for the kit's filters and statistics. */
 export const CODES = {
@@ -173,46 +133,29 @@ function yuanToFen(amount: { toFixed(digits: number): string } | null): number |
 /** An application (`sb_sqs`). */
 export function mapApplication(row: ApplicationRow, report: DataQualityReporter): Application {
   const localId = row.id.toString();
-  const issues = new RowMapper(report, REGION, 'sb_sqs', localId);
-  const series = issues.required('series', SERIES_BY_LABEL, row.series);
-  const level = issues.required('level', LEVEL_BY_LABEL, row.level);
-  const reviewKind = issues.required('reviewKind', REVIEW_KIND_BY_LABEL, row.reviewKind);
-  const status = issues.required('status', STATUS_BY_CODE, row.status);
+  const map = new RowMapper(report, REGION, 'sb_sqs', localId);
+  const coded = map.applicationCodes(CODES, row);
   // The portal leaves 答辩状态 empty until the committee decides whether a defence is needed
   // (drafts, applications still in audit): an empty one is "not decided yet", which the shared
   // schema says with null, not a gap in the data.
-  const defence = issues.optional('defence', DEFENCE_BY_LABEL, row.defenceStatus);
-  return {
-    id: `${REGION}:${localId}`,
-    region: REGION,
-    localId,
-    batchCode: row.batchCode,
-    year: row.year,
-    series,
-    specialty: row.specialty,
-    level,
-    reviewKind,
-    status,
-    submissionCount: row.submissionCount,
-    submittedAt: wallClockToBeijing(row.lastSubmittedAt),
-    returnCount: null,
-    defence,
-    feePaidFen: yuanToFen(row.feePaid),
-    countsTowardAnnualLimit: countsTowardAnnualLimit(reviewKind, status),
-    dataQuality: issues.issues,
-  };
+  const defence = map.optional('defence', DEFENCE_BY_LABEL, row.defenceStatus);
+  const submittedAt = wallClockToBeijing(row.lastSubmittedAt);
+  return sharedApplication(REGION, localId, {
+    ...coded, batchCode: row.batchCode, year: row.year, specialty: row.specialty,
+    submissionCount: row.submissionCount, submittedAt, returnCount: null, defence, feePaidFen: yuanToFen(row.feePaid),
+  }, map);
 }
 
 /** A qualification held (`ry_rzzg`). bz records no issuer. */
 export function mapQualification(row: QualificationRow, report: DataQualityReporter): Qualification {
-  const issues = new RowMapper(report, REGION, 'ry_rzzg', row.id.toString());
-  const series = issues.required('series', SERIES_BY_LABEL, row.series);
-  const level = issues.required('level', LEVEL_BY_LABEL, row.level);
-  const route = issues.required('route', ROUTE_BY_LABEL, row.route);
+  const map = new RowMapper(report, REGION, 'ry_rzzg', row.id.toString());
+  const series = map.required('series', SERIES_BY_LABEL, row.series);
+  const level = map.required('level', LEVEL_BY_LABEL, row.level);
+  const route = map.required('route', ROUTE_BY_LABEL, row.route);
   // 疆内 or 疆外 decides how many title documents an applicant uploads (notices 000, 001, 003,
   // 004; ../shared/DOMAIN.md "Current title documents"), so an empty one is a gap to report.
   const where = row.obtainedWhere;
-  const inXinjiang = issues.checked('obtainedInXinjiang', where, where === null ? null : IN_XINJIANG_BY_LABEL.get(where), true);
+  const inXinjiang = map.checked('obtainedInXinjiang', where, where === null ? null : IN_XINJIANG_BY_LABEL.get(where), true);
   return {
     region: REGION,
     name: row.name,
@@ -225,7 +168,7 @@ export function mapQualification(row: QualificationRow, report: DataQualityRepor
     approvalDocument: row.approvalDoc,
     certificateNumber: row.certificateNo,
     issuer: null,
-    dataQuality: issues.issues,
+    dataQuality: map.issues,
   };
 }
 
@@ -250,12 +193,12 @@ export interface AssessmentRow {
 
 /** An annual assessment (`ry_ndkh`). Its events name the row by person and year, `<ryid>/<khnd>`. */
 export function mapAssessment(row: AssessmentRow, report: DataQualityReporter): Assessment {
-  const issues = new RowMapper(report, REGION, 'ry_ndkh', `${row.ryid}/${row.khnd ?? ''}`);
+  const map = new RowMapper(report, REGION, 'ry_ndkh', `${row.ryid}/${row.khnd ?? ''}`);
   return {
     region: REGION,
     year: row.khnd,
-    result: issues.required('result', ASSESSMENT_RESULT_BY_LABEL, row.khjg),
-    dataQuality: issues.issues,
+    result: map.required('result', ASSESSMENT_RESULT_BY_LABEL, row.khjg),
+    dataQuality: map.issues,
   };
 }
 
@@ -270,25 +213,14 @@ export type ProfileRow = Pick<
  * Ethnicity and political status labels outside GB/T 3304 / 4762 leave code and label null.
  */
 export function mapProfile(row: ProfileRow, report: DataQualityReporter): PersonProfile {
-  const issues = new RowMapper(report, REGION, 'ry_jbxx', row.id.toString());
-  const gender = issues.required('gender', GENDER_BY_LABEL, row.gender);
+  const map = new RowMapper(report, REGION, 'ry_jbxx', row.id.toString());
+  const gender = map.required('gender', GENDER_BY_LABEL, row.gender);
   // The portal always fills 民族 and 政治面貌, so an empty one is a gap too.
-  const ethnicity = issues.checked('ethnicity', row.ethnicity, ethnicityFromLabel(row.ethnicity), true);
-  const political = issues.checked('politicalStatus', row.politicalStatus, politicalStatusFromLabel(row.politicalStatus), true);
-  const employerKind = issues.required('employerKind', EMPLOYER_KIND_BY_LABEL, row.employerKind);
-  return {
-    name: row.name,
-    gender,
-    ethnicityCode: ethnicity?.code ?? null,
-    ethnicity: ethnicity?.label ?? null,
-    politicalStatusCode: political?.code ?? null,
-    politicalStatus: political?.label ?? null,
-    employer: row.employer,
-    employerKind,
-    location: row.county,
-    civilServant: null,
-    retired: null,
-    sanctionUntil: null,
-    dataQuality: issues.issues,
-  };
+  const ethnicity = map.checked('ethnicity', row.ethnicity, ethnicityFromLabel(row.ethnicity), true);
+  const political = map.checked('politicalStatus', row.politicalStatus, politicalStatusFromLabel(row.politicalStatus), true);
+  const employerKind = map.required('employerKind', EMPLOYER_KIND_BY_LABEL, row.employerKind);
+  return sharedProfile({
+    name: row.name, gender, ethnicity, politicalStatus: political, employer: row.employer, employerKind,
+    location: row.county, civilServant: null, retired: null, sanctionUntil: null,
+  }, map);
 }

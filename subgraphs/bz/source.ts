@@ -8,19 +8,10 @@ import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { Application as ApplicationRow, PrismaClient } from '../../generated/prisma/bz/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { wallClockToBeijing } from '../template/dates.js';
-import { BIGINT_KEY, byLocalId } from '../template/keys.js';
+import { BIGINT_KEY, perPerson } from '../template/keys.js';
 import { createPortalSource } from '../template/portalSource.js';
 import type { RegionalSource } from '../template/source.js';
-import {
-  CODES,
-  mapApplication,
-  mapAssessment,
-  mapIntegrityRecord,
-  mapProfile,
-  mapQualification,
-  type AssessmentRow,
-  type ProfileRow,
-} from './mapping.js';
+import { CODES, mapApplication, mapAssessment, mapIntegrityRecord, mapProfile, mapQualification, type AssessmentRow, type ProfileRow } from './mapping.js';
 
 /** The ry_jbxx columns a profile is made from, under the Prisma model's field names (never sfzh). */
 type PersonRow = ProfileRow & { createdAt: Date | null };
@@ -36,6 +27,7 @@ export function createBzSource(prisma: PrismaClient, report: DataQualityReporter
 
   return createPortalSource<PersonRow, ApplicationRow, bigint>(
     prisma,
+    CODES,
     {
       table: sql`ry_jbxx`,
       idNumber: sql`ry_jbxx.sfzh`,
@@ -48,28 +40,21 @@ export function createBzSource(prisma: PrismaClient, report: DataQualityReporter
     {
       from: sql`sb_sqs a`,
       fromPeople: sql`JOIN sb_sqs a ON a.ryid = ry_jbxx.ryid`,
-      key: sql`a.sqsid`,
-      keyType: BIGINT_KEY,
+      key: { column: sql`a.sqsid`, type: BIGINT_KEY },
       year: sql`a.sbnd`,
       columns: { series: sql`a.xl`, specialty: sql`a.zy`, level: sql`a.sbjb`, reviewKind: sql`a.pslb`, status: sql`a.zt` },
-      codes: CODES,
       select: APPLICATION_COLUMNS,
       map: (row) => mapApplication(row, report),
     },
     {
-      qualificationsOf: (localIds) =>
-        byLocalId(BIGINT_KEY, localIds, (keys) => prisma.qualification.findMany(ofPeople(keys)), (row) => row.personId, (row) => mapQualification(row, report)),
-      integrityRecordsOf: (localIds) =>
-        byLocalId(BIGINT_KEY, localIds, (keys) => prisma.integrityRecord.findMany(ofPeople(keys)), (row) => row.personId, mapIntegrityRecord),
+      qualificationsOf: perPerson(BIGINT_KEY, async (keys) =>
+        (await prisma.qualification.findMany(ofPeople(keys))).map((row) => [row.personId, mapQualification(row, report)] as const)),
+      integrityRecordsOf: perPerson(BIGINT_KEY, async (keys) =>
+        (await prisma.integrityRecord.findMany(ofPeople(keys))).map((row) => [row.personId, mapIntegrityRecord(row)] as const)),
       // ry_ndkh has no key, so Prisma ignores its model (prisma/bz/schema.prisma): plain SQL.
-      assessmentsOf: (localIds) =>
-        byLocalId(
-          BIGINT_KEY,
-          localIds,
-          (_keys, keys) => prisma.$queryRaw<AssessmentRow[]>(sql`SELECT ryid, khnd, khjg FROM ry_ndkh WHERE ryid = ANY(${keys}) ORDER BY ryid, khnd`),
-          (row) => row.ryid,
-          (row) => mapAssessment(row, report),
-        ),
+      assessmentsOf: perPerson(BIGINT_KEY, async (_keys, keys) =>
+        (await prisma.$queryRaw<AssessmentRow[]>(sql`SELECT ryid, khnd, khjg FROM ry_ndkh WHERE ryid = ANY(${keys}) ORDER BY ryid, khnd`))
+          .map((row) => [row.ryid, mapAssessment(row, report)] as const)),
     },
   );
 }

@@ -77,18 +77,17 @@ export function groupRows<R, V>(
 }
 
 /**
- * One aspect of some local people (qualifications, integrity records …) in one statement: `load`
- * gets the typed keys (also bound as one SQL array, for plain SQL) and is not called when none of
- * the texts is a key.
+ * A batch method over local people (qualifications, integrity records …) from one statement:
+ * `load` gets the typed keys (also bound as one SQL array, for plain SQL) and answers each row as
+ * its person's key with its mapped value; it is not called when none of the texts is a key.
  */
-export async function byLocalId<K extends bigint | number | string, R, V>(
+export function perPerson<K extends bigint | number | string, V>(
   type: KeyType<K>,
-  localIds: readonly string[],
-  load: (keys: K[], bound: Sql) => Promise<R[]>,
-  keyOf: (row: R) => K | null,
-  map: (row: R) => V,
-): Promise<Map<string, V[]>> {
-  const keys = parseKeys(type, localIds);
-  const rows = keys.length === 0 ? [] : await load(keys, keyArray(type, keys));
-  return groupRows(localIds, rows, keyOf, map);
+  load: (keys: K[], bound: Sql) => Promise<ReadonlyArray<readonly [K | null, V]>>,
+): (localIds: readonly string[]) => Promise<Map<string, V[]>> {
+  return async (localIds) => {
+    const keys = parseKeys(type, localIds);
+    const rows = keys.length === 0 ? [] : await load(keys, keyArray(type, keys));
+    return groupRows(localIds, rows, ([key]) => key, ([, value]) => value);
+  };
 }

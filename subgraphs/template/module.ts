@@ -2,7 +2,7 @@
  * What a region folder exports to be served: its registry entry and how to build its source from
  * a Prisma driver adapter. Everything else comes from the template.
  */
-import type { RegionDefinition } from '../../domain/regions.js';
+import { regionByCode, REGIONS, type RegionDefinition } from '../../domain/regions.js';
 import type { PrismaAdapter } from '../../platform/database/adapter.js';
 import type { DataQualityReporter } from './dataQuality.js';
 import type { RegionalSource } from './source.js';
@@ -28,4 +28,35 @@ export interface ConnectedSource {
 export interface RegionalModule {
   region: RegionDefinition;
   connect(adapter: PrismaAdapter, hooks: SourceHooks): ConnectedSource;
+}
+
+/** What the kit needs of a region's generated Prisma client, made with `log: QUERY_EVENTS`. */
+export interface RegionalPrismaClient {
+  $on(event: 'query', listener: () => void): void;
+  $disconnect(): Promise<void>;
+}
+
+/** The client option that makes Prisma emit an event per SQL statement (counted for metrics and tests). */
+export const QUERY_EVENTS = [{ emit: 'event', level: 'query' }] as const;
+
+/**
+ * A region's module from its registry code, how to make its Prisma client over an adapter, and
+ * how to make its source over that client: the wiring every region shares.
+ */
+export function prismaRegion<P extends RegionalPrismaClient>(
+  code: string,
+  client: (adapter: PrismaAdapter) => P,
+  createSource: (prisma: P, report: DataQualityReporter) => RegionalSource,
+  regions: readonly RegionDefinition[] = REGIONS,
+): RegionalModule {
+  const region = regionByCode(code, regions);
+  if (!region) throw new Error(`No region ${code} in the registry`);
+  return {
+    region,
+    connect(adapter, hooks) {
+      const prisma = client(adapter);
+      prisma.$on('query', hooks.onStatement);
+      return { source: createSource(prisma, hooks.report), disconnect: () => prisma.$disconnect() };
+    },
+  };
 }

@@ -50,13 +50,11 @@ export interface PortalApplications<Row, K extends bigint | number | string> {
   from: Sql;
   /** The joins from `PortalPeople.table` to the same rows (empty where people and applications are one table). */
   fromPeople: Sql;
-  /** The application key, in whose order lists are paged. */
-  key: Sql;
-  keyType: KeyType<K>;
+  /** The application key, in whose order lists are paged, and its type. */
+  key: { column: Sql; type: KeyType<K> };
   /** The review year, as an integer (NULL where the portal's value cannot be read). */
   year: Sql;
   columns: DimensionColumns;
-  codes: ApplicationCodes;
   /** The columns `map` reads. */
   select: Sql;
   map(row: Row): Application;
@@ -95,8 +93,8 @@ function matches(column: Sql, filter: LocalValueFilter<string | number>): Sql {
 }
 
 /** The WHERE clause of a filter. A list given but empty matches nothing; an absent one does not filter. */
-function whereOf(table: PortalApplications<unknown, bigint | number | string>, filter: ApplicationFilter): Sql {
-  const { columns, codes } = table;
+function whereOf(table: PortalApplications<unknown, bigint | number | string>, codes: ApplicationCodes, filter: ApplicationFilter): Sql {
+  const { columns } = table;
   const all: Sql[] = [];
   if (filter.year != null) all.push(sql`${table.year} = ${filter.year}::int`);
   if (filter.series) all.push(matches(columns.series, reverseLookup(codes.series, filter.series)));
@@ -115,6 +113,7 @@ function heldBy(people: PortalPeople<unknown>, idNumbers: readonly string[]): Sq
 
 export function createPortalSource<PersonRow, ApplicationRow, K extends bigint | number | string>(
   db: SqlClient,
+  codes: ApplicationCodes,
   people: PortalPeople<PersonRow>,
   applications: PortalApplications<ApplicationRow, K>,
   aspects: PortalAspects,
@@ -139,7 +138,7 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
         SELECT ${matched}, ${applications.select}
           FROM ${people.table} ${applications.fromPeople}
          WHERE ${heldBy(people, idNumbers)}
-         ORDER BY ${people.key}, ${applications.key}`);
+         ORDER BY ${people.key}, ${applications.key.column}`);
       return groupRows<Matched<ApplicationRow>, Application>(idNumbers, rows, (row) => row.matchedIdNumber, applications.map);
     },
 
@@ -148,22 +147,22 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
     async listApplications(filter, page) {
       let after = empty;
       if (page.after !== null) {
-        const key = applications.keyType.parse(page.after);
+        const key = applications.key.type.parse(page.after);
         if (key === null) throw invalidCursor();
-        after = sql`AND ${applications.key} > ${keyValue(applications.keyType, key)}`;
+        after = sql`AND ${applications.key.column} > ${keyValue(applications.key.type, key)}`;
       }
       const rows = await db.$queryRaw<ApplicationRow[]>(sql`
         SELECT ${applications.select}
           FROM ${applications.from}
-         WHERE ${whereOf(applications, filter)} ${after}
-         ORDER BY ${applications.key}
+         WHERE ${whereOf(applications, codes, filter)} ${after}
+         ORDER BY ${applications.key.column}
          LIMIT ${page.first + 1}`);
       return { items: rows.slice(0, page.first).map(applications.map), hasNextPage: rows.length > page.first };
     },
 
     async countApplications(filter) {
       const [row] = await db.$queryRaw<{ count: number }[]>(sql`
-        SELECT count(*)::int AS "count" FROM ${applications.from} WHERE ${whereOf(applications, filter)}`);
+        SELECT count(*)::int AS "count" FROM ${applications.from} WHERE ${whereOf(applications, codes, filter)}`);
       return row?.count ?? 0;
     },
 
@@ -177,7 +176,6 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
          WHERE ${year === null ? sql`TRUE` : sql`${applications.year} = ${year}::int`}
          ${grouped.length > 0 ? sql`GROUP BY ${join(grouped)}` : empty}`);
       // Without dimensions SQL gives one row, the total, even when it is 0: that is the answer.
-      const { codes } = applications;
       return mergeStatisticsGroups(
         rows.map((row): StatisticsGroup => {
           const has = (dimension: GroupedDimension) => dimensions.includes(dimension);

@@ -8,8 +8,12 @@
  * a gap: UNKNOWN, reported. Where it can be (`optional`), NULL stays null and is not reported,
  * while a value the table does not know is UNKNOWN and reported, as in `required`.
  */
-import type { DataQualityIssue } from '../../domain/types.js';
+import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
+import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';
+import type { CodedLabel } from '../../domain/nationalCodes.js';
+import type { Application, DataQualityIssue, PersonProfile } from '../../domain/types.js';
 import type { DataQualityReporter } from './dataQuality.js';
+import type { ApplicationCodes } from './lookups.js';
 
 export class RowMapper {
   readonly issues: DataQualityIssue[] = [];
@@ -41,6 +45,21 @@ export class RowMapper {
     return local === null ? null : this.required(field, table, local);
   }
 
+  /** An application's four coded fields through the region's code tables, each one `required`. */
+  applicationCodes(codes: ApplicationCodes, local: Record<keyof ApplicationCodes, string | number | null>): {
+    series: TitleSeries;
+    level: TitleLevel;
+    reviewKind: ReviewKind;
+    status: ApplicationStatus;
+  } {
+    return {
+      series: this.required('series', codes.series, local.series),
+      level: this.required('level', codes.level, local.level),
+      reviewKind: this.required('reviewKind', codes.reviewKind, local.reviewKind),
+      status: this.required('status', codes.status, local.status),
+    };
+  }
+
   /**
    * A shared field with no UNKNOWN value (a yes/no, a national code): `found` is what the table
    * gave for `local`, or null. A local value that gave nothing is reported; so is NULL when the
@@ -51,4 +70,49 @@ export class RowMapper {
     if (local !== null || nullIsGap) this.issue(field, local);
     return null;
   }
+}
+
+/** What a region reads off its row; the rest of an application is the same everywhere. */
+export type ApplicationFields = Omit<Application, 'id' | 'region' | 'localId' | 'countsTowardAnnualLimit' | 'dataQuality'>;
+
+/**
+ * An application in the shared form: its id from the region and the portal's key, whether it
+ * counts toward the annual limit from the one counting policy, its issues from its row's mapper.
+ */
+export function sharedApplication(region: string, localId: string, fields: ApplicationFields, map: RowMapper): Application {
+  return {
+    id: `${region}:${localId}`,
+    region,
+    localId,
+    ...fields,
+    countsTowardAnnualLimit: countsTowardAnnualLimit(fields.reviewKind, fields.status),
+    dataQuality: map.issues,
+  };
+}
+
+/** What a region reads off its row for a profile, with the national codes as the lookups found them. */
+export type ProfileFields = Omit<PersonProfile, 'ethnicityCode' | 'ethnicity' | 'politicalStatusCode' | 'politicalStatus' | 'dataQuality'> & {
+  /** GB/T 3304 and GB/T 4762 entries, or null where the lookup found none. */
+  ethnicity: CodedLabel | null;
+  politicalStatus: CodedLabel | null;
+};
+
+/**
+ * A profile in the shared form: each national code split into code and label. Where no code was
+ * found, the label is `uncoded`'s (a portal that stores labels keeps its own words for display) or
+ * null.
+ */
+export function sharedProfile(
+  { ethnicity, politicalStatus, ...fields }: ProfileFields,
+  map: RowMapper,
+  uncoded: { ethnicity: string | null; politicalStatus: string | null } = { ethnicity: null, politicalStatus: null },
+): PersonProfile {
+  return {
+    ...fields,
+    ethnicityCode: ethnicity?.code ?? null,
+    ethnicity: ethnicity?.label ?? uncoded.ethnicity,
+    politicalStatusCode: politicalStatus?.code ?? null,
+    politicalStatus: politicalStatus?.label ?? uncoded.politicalStatus,
+    dataQuality: map.issues,
+  };
 }

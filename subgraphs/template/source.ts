@@ -8,19 +8,8 @@
  * statements however many keys it gets, and returns a Map with an entry (possibly empty) for
  * every key it was given.
  */
-import type {
-  ApplicationStatus,
-  ReviewKind,
-  TitleLevel,
-  TitleSeries,
-} from '../../domain/codes.js';
-import type {
-  Application,
-  Assessment,
-  IntegrityRecord,
-  PersonProfile,
-  Qualification,
-} from '../../domain/types.js';
+import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';
+import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 
 /** A person as one portal knows them. wlmq has one per declaration; bz and aks one per row. */
 export interface LocalPerson {

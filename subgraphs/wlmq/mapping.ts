@@ -8,26 +8,14 @@
  * kit's RowMapper (subgraphs/template/rowMapper.ts) keeps a value outside them as UNKNOWN, listed
  * and reported; CODES gives the kit the tables its filters and statistics read both ways.
  */
-import type {
-  ApplicationStatus,
-  Gender,
-  ReviewKind,
-  TitleLevel,
-  TitleSeries,
-} from '../../domain/codes.js';
-import { countsTowardAnnualLimit } from '../../domain/countingPolicy.js';
+import type { ApplicationStatus, Gender, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';
 import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/nationalCodes.js';
-import type {
-  Application,
-  IntegrityRecord,
-  PersonProfile,
-  Qualification,
-} from '../../domain/types.js';
+import type { Application, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 import type { Declaration } from '../../generated/prisma/wlmq/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { isoDate } from '../template/dates.js';
 import type { ApplicationCodes } from '../template/lookups.js';
-import { RowMapper } from '../template/rowMapper.js';
+import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 
 export const REGION = 'wlmq';
 
@@ -159,29 +147,11 @@ export function mapApplication(row: DeclarationApplicationRow, report: DataQuali
   const map = new RowMapper(report, REGION, TABLE, localId);
   const year = parseReviewYear(row.reviewYear);
   if (year === null) map.issue('year', row.reviewYear);
-  const series = map.required('series', SERIES, row.seriesName);
-  const level = map.required('level', LEVELS, row.targetTitle);
-  const reviewKind = map.required('reviewKind', REVIEW_KINDS, row.way);
-  const status = map.required('status', STATUSES, row.flowState);
-  return {
-    id: `${REGION}:${localId}`,
-    region: REGION,
-    localId,
-    batchCode: null,
-    year,
-    series,
-    specialty: row.majorName,
-    level,
-    reviewKind,
-    status,
-    submissionCount: null,
-    submittedAt: null,
-    returnCount: row.returnTimes,
-    defence: null,
-    feePaidFen: null,
-    countsTowardAnnualLimit: countsTowardAnnualLimit(reviewKind, status),
-    dataQuality: map.issues,
-  };
+  const coded = map.applicationCodes(CODES, { series: row.seriesName, level: row.targetTitle, reviewKind: row.way, status: row.flowState });
+  return sharedApplication(REGION, localId, {
+    ...coded, batchCode: null, year, specialty: row.majorName,
+    submissionCount: null, submittedAt: null, returnCount: row.returnTimes, defence: null, feePaidFen: null,
+  }, map);
 }
 
 /** The JSON values Prisma hands back for a jsonb column. */
@@ -305,22 +275,12 @@ export function mapProfile(row: DeclarationProfileRow, report: DataQualityReport
   const map = new RowMapper(report, REGION, TABLE, row.declarationNo);
   const ethnicity = map.checked('ethnicity', row.nation, ethnicityFromLabel(row.nation));
   const political = map.checked('politicalStatus', row.politics, politicalStatusFromLabel(row.politics));
-  return {
-    name: row.name,
-    gender: map.required('gender', GENDERS, row.sex),
-    ethnicityCode: ethnicity?.code ?? null,
-    // An unlisted label is still the portal's own words: kept for display, without a code.
-    ethnicity: ethnicity?.label ?? row.nation,
-    politicalStatusCode: political?.code ?? null,
-    politicalStatus: political?.label ?? row.politics,
-    employer: row.unitName,
-    employerKind: null,
-    location: row.zone,
-    civilServant: null,
-    retired: null,
-    sanctionUntil: null,
-    dataQuality: map.issues,
-  };
+  const gender = map.required('gender', GENDERS, row.sex);
+  // An unlisted label is still the portal's own words: kept for display, without a code.
+  return sharedProfile({
+    name: row.name, gender, ethnicity, politicalStatus: political, employer: row.unitName, employerKind: null,
+    location: row.zone, civilServant: null, retired: null, sanctionUntil: null,
+  }, map, { ethnicity: row.nation, politicalStatus: row.politics });
 }
 
 /**

@@ -15,19 +15,7 @@ import { wallClockToBeijing } from '../template/dates.js';
 import { emptyLists, TEXT_KEY } from '../template/keys.js';
 import { createPortalSource } from '../template/portalSource.js';
 import type { RegionalSource } from '../template/source.js';
-import {
-  CODES,
-  dedupeIdentical,
-  mapApplication,
-  mapIntegrityRecord,
-  mapProfile,
-  mapTitleHistory,
-  NON_RESIDENT_CERT_TYPES,
-  type DeclarationApplicationRow,
-  type DeclarationCreditRow,
-  type DeclarationProfileRow,
-  type DeclarationTitleHistoryRow,
-} from './mapping.js';
+import { CODES, dedupeIdentical, mapApplication, mapIntegrityRecord, mapProfile, mapTitleHistory, NON_RESIDENT_CERT_TYPES, type DeclarationApplicationRow, type DeclarationCreditRow, type DeclarationProfileRow, type DeclarationTitleHistoryRow } from './mapping.js';
 
 /** A passport or permit holder has no resident ID number, so is never matched by one. */
 const holdsResidentId = (table: string): Sql =>
@@ -103,6 +91,7 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
 
   return createPortalSource<DeclarationProfileRow & { updatedAt: Date | null }, DeclarationApplicationRow, string>(
     prisma,
+    CODES,
     {
       table: sql`"Declaration"`,
       idNumber: sql`"Declaration"."certNo"`,
@@ -115,11 +104,9 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
       from: sql`"Declaration"`,
       // A declaration is both the person and the application.
       fromPeople: sql``,
-      key: sql`"Declaration"."declarationNo"`,
-      keyType: TEXT_KEY,
+      key: { column: sql`"Declaration"."declarationNo"`, type: TEXT_KEY },
       year: sql`gateway.wlmq_review_year("reviewYear")`,
       columns: { series: sql`"seriesName"`, specialty: sql`"majorName"`, level: sql`"targetTitle"`, reviewKind: sql`"way"`, status: sql`"flowState"` },
-      codes: CODES,
       select: sql`"declarationNo", "reviewYear", "seriesName", "majorName", "targetTitle", "way", "flowState", "returnTimes"`,
       map: (row) => mapApplication(row, report),
     },
