@@ -32,7 +32,7 @@ export interface RegionalModule {
 
 /** What the kit needs of a region's generated Prisma client, made with `log: QUERY_EVENTS`. */
 export interface RegionalPrismaClient {
-  $on(event: 'query', listener: () => void): void;
+  $on(event: 'query', listener: (statement: StatementEvent) => void): void;
   $disconnect(): Promise<void>;
 }
 
