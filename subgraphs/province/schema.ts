@@ -10,6 +10,7 @@ import { InvalidIdNumberError, maskIdNumber, normaliseIdNumber } from '../../dom
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
+import { checkYear } from '../../platform/input.js';
 import type { Principal } from '../../platform/auth.js';
 import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
@@ -39,8 +40,6 @@ interface RequiredRecord {
   __typename?: string;
   applicationsForProvince?: Application[] | null;
 }
-
-const YEAR_RANGE = { min: 1978, max: 2100 };
 
 /** Each region's applications as the gateway gathered them, or null where the region did not answer. */
 function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyArray<RequiredRecord | null>): RegionAnswer[] {
@@ -111,9 +110,7 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
         return regions.map((region) => ({ __typename: recordTypeName(region), personRef }));
       },
       annualReview(person: PersonParent, args: { year: number; excludeApplication?: string | null }, context: ProvinceContext) {
-        if (!Number.isInteger(args.year) || args.year < YEAR_RANGE.min || args.year > YEAR_RANGE.max) {
-          throw userInputError(ErrorCode.BAD_USER_INPUT, `"year" must be from ${YEAR_RANGE.min} to ${YEAR_RANGE.max}.`);
-        }
+        checkYear('year', args.year);
         const exclude = args.excludeApplication ?? null;
         if (exclude !== null && !regions.some((region) => exclude.startsWith(`${region.code}:`) && exclude.length > region.code.length + 1)) {
           throw userInputError(

@@ -130,7 +130,8 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         const filter = args.filter ?? {};
         checkYear('filter.year', filter.year);
         requireReadableFilter(context, region.code, filter);
-        const after = args.after ? cursors.decode(args.after) : null;
+        // An empty cursor is a malformed one, not an absent one.
+        const after = args.after != null ? cursors.decode(args.after) : null;
         const page = await source.listApplications(filter, { first, after });
         const edges = page.items.map((node) => ({ cursor: cursors.encode(node.localId), node }));
         return {

@@ -107,3 +107,60 @@ describe('regions', () => {
     expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'INVALID_CURSOR', region: 'aks' });
   });
 });
+
+describe('cursors and input', () => {
+  const LIST = /* GraphQL */ `
+    query ($code: String!, $after: String, $first: Int) {
+      regions(codes: [$code]) { applications(first: $first, after: $after) { edges { cursor node { id localId } } pageInfo { endCursor } } }
+    }
+  `;
+  type ListData = { regions: Array<{ applications: { edges: Array<{ cursor: string; node: { id: string; localId: string } }>; pageInfo: { endCursor: string | null } } }> };
+  const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+  it.each(['bz', 'aks', 'wlmq'])('%s: a cursor reveals neither the region nor the application key, and differs each time it is issued', async (code) => {
+    const first = await system.query<ListData>(LIST, { code, first: 1 });
+    const again = await system.query<ListData>(LIST, { code, first: 1 });
+    const [edge] = first.data!.regions[0]!.applications.edges;
+    // Before: base64url of `<region>:<key>`, e.g. YWtzOjE for aks:1.
+    expect(Buffer.from(edge!.cursor, 'base64url').toString('utf8')).not.toContain(`${code}:${edge!.node.localId}`);
+    expect(edge!.cursor).not.toContain(base64(`${code}:${edge!.node.localId}`).slice(0, 4));
+    expect(again.data!.regions[0]!.applications.edges[0]!.node.id).toBe(edge!.node.id);
+    expect(again.data!.regions[0]!.applications.edges[0]!.cursor).not.toBe(edge!.cursor);
+    // It still works: the page after it starts after that application.
+    const next = await system.query<ListData>(LIST, { code, first: 1, after: edge!.cursor });
+    expect(next.errors).toBeUndefined();
+    expect(next.data!.regions[0]!.applications.edges.map((later) => later.node.id)).not.toContain(edge!.node.id);
+  });
+
+  it.each([
+    ['bz', 'bz:x'],
+    ['bz', base64('bz:x')],
+    ['bz', base64('bz:1')],
+    ['aks', 'aks:abc'],
+    ['aks', base64('aks:abc')],
+    ['aks', base64('aks:1')],
+    ['wlmq', base64('wlmq:WLMQ2024-000009')],
+    ['wlmq', 'x'.repeat(5_000)],
+    ['wlmq', ''],
+  ])('%s refuses the made-up or forged cursor %#: INVALID_CURSOR, not echoed', async (code, after) => {
+    const { data, errors } = await system.query<ListData>(LIST, { code, after });
+    expect(errors).toHaveLength(1);
+    expect(errors![0]!.extensions).toMatchObject({ code: 'INVALID_CURSOR', region: code });
+    if (after.length > 0) expect(JSON.stringify(errors)).not.toContain(after);
+    expect(data?.regions?.[0]?.applications ?? null).toBeNull();
+  });
+
+  it.each([
+    ['a list filtered by an impossible year', `{ regions(codes: ["bz"]) { applications(filter: { year: 99999 }) { totalCount } } }`],
+    ['statistics of the largest integer as a year', `{ regions { statistics(year: 2147483647, groupBy: [LEVEL]) { count } } }`],
+    ['statistics of a year before title reviews', `{ regions(codes: ["aks"]) { statistics(year: 1977, groupBy: []) { count } } }`],
+    ['a page of none', `{ regions(codes: ["wlmq"]) { applications(first: 0) { totalCount } } }`],
+    ['a page larger than 200', `{ regions(codes: ["aks"]) { applications(first: 201) { totalCount } } }`],
+  ])('answers %s with BAD_USER_INPUT from every region asked, and stays up', async (_name, query) => {
+    const { errors } = await system.query(query);
+    expect(errors!.length).toBeGreaterThan(0);
+    for (const error of errors!) expect(error.extensions!.code).toBe('BAD_USER_INPUT');
+    const fine = await system.query<{ regions: Array<{ code: string }> }>(`{ regions { code } }`);
+    expect(fine.data!.regions.map((region) => region.code)).toEqual(['bz', 'aks', 'wlmq']);
+  });
+});
