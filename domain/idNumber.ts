@@ -8,16 +8,22 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
 
 /** Why a number was refused. The number itself is never part of the error. */
-export type InvalidIdNumberReason = 'EMPTY' | 'BAD_FORMAT' | 'BAD_CHECK_CHARACTER';
+export type InvalidIdNumberReason = 'EMPTY' | 'BAD_FORMAT' | 'BAD_CHECK_CHARACTER' | 'BAD_BIRTH_DATE';
+
+/** The earliest birth date a typed number may carry: older is a typing mistake, not a living applicant. */
+export const EARLIEST_BIRTH_DATE = '1900-01-01';
+
+const MESSAGES: Record<InvalidIdNumberReason, string> = {
+  EMPTY: 'The ID number is not valid: expected 18 characters (17 digits and a digit or X) or the old 15-digit form.',
+  BAD_FORMAT: 'The ID number is not valid: expected 18 characters (17 digits and a digit or X) or the old 15-digit form.',
+  BAD_CHECK_CHARACTER: 'The ID number is not valid: its check character does not match (GB 11643-1999).',
+  BAD_BIRTH_DATE: `The ID number is not valid: its birth date (GB 11643-1999, characters 7 to 14) is not a real date from ${EARLIEST_BIRTH_DATE} to today.`,
+};
 
 export class InvalidIdNumberError extends Error {
   readonly code = 'INVALID_ID_NUMBER';
   constructor(readonly reason: InvalidIdNumberReason) {
-    super(
-      reason === 'BAD_CHECK_CHARACTER'
-        ? 'The ID number is not valid: its check character does not match (GB 11643-1999).'
-        : 'The ID number is not valid: expected 18 characters (17 digits and a digit or X) or the old 15-digit form.',
-    );
+    super(MESSAGES[reason]);
     this.name = 'InvalidIdNumberError';
   }
 }
@@ -64,6 +70,48 @@ export function normaliseIdNumber(raw: string): string {
   const check = checkCharacter(body);
   if (cleaned.length === 18 && cleaned[17] !== check) throw new InvalidIdNumberError('BAD_CHECK_CHARACTER');
   return body + check;
+}
+
+/**
+ * The birth date (GB 11643-1999 §4.3: characters 7 to 14, YYYYMMDD) of a normalised number as
+ * `YYYY-MM-DD`, or null when those digits are no calendar date (month 13, 30 February). Must agree
+ * with the SQL function gateway.id_number_birth_date (a test compares them).
+ */
+export function birthDateOf(normalised: string): string | null {
+  const digits = normalised.slice(6, 14);
+  if (!/^[0-9]{8}$/.test(digits)) return null;
+  const year = Number(digits.slice(0, 4));
+  const month = Number(digits.slice(4, 6));
+  const day = Number(digits.slice(6, 8));
+  // The Gregorian rule, by hand: Date.UTC reads years 0–99 as 1900–1999.
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (daysInMonth === undefined || day < 1 || day > daysInMonth) return null;
+  return `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`;
+}
+
+/** Today in Beijing (UTC+8, no daylight saving), `YYYY-MM-DD`: the portals' calendar. */
+export function beijingToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Whether a normalised number's birth date is a real date from EARLIEST_BIRTH_DATE to today. */
+export function hasPossibleBirthDate(normalised: string, now: Date = new Date()): boolean {
+  const born = birthDateOf(normalised);
+  return born !== null && born >= EARLIEST_BIRTH_DATE && born <= beijingToday(now);
+}
+
+/**
+ * A number a person typed (a query): normaliseIdNumber, and also a birth date that can be real.
+ * Stored portal numbers are only normalised (normaliseIdNumber, gateway.normalise_id_number), so a
+ * stored number with an impossible date still links its records; it is flagged as a data-quality
+ * issue instead (the regions' `idNumberQuality`).
+ * @throws InvalidIdNumberError, with reason BAD_BIRTH_DATE for an impossible date.
+ */
+export function normaliseTypedIdNumber(raw: string, now: Date = new Date()): string {
+  const normalised = normaliseIdNumber(raw);
+  if (!hasPossibleBirthDate(normalised, now)) throw new InvalidIdNumberError('BAD_BIRTH_DATE');
+  return normalised;
 }
 
 /** normaliseIdNumber, or null where the text is not a valid number (for reading portal rows). */

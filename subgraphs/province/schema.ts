@@ -6,7 +6,7 @@
  */
 import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { decideAnnualReview, type RegionAnswer } from '../../domain/annualReview.js';
-import { InvalidIdNumberError, maskIdNumber, normaliseIdNumber } from '../../domain/idNumber.js';
+import { InvalidIdNumberError, maskIdNumber, normaliseTypedIdNumber } from '../../domain/idNumber.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
@@ -61,7 +61,7 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
       person(_root: unknown, args: { idNumber: string }, context: ProvinceContext, info: GraphQLResolveInfo): PersonParent {
         // Looking people up is for portals and analysts (the access matrix refuses dashboards).
         try {
-          const normalised = normaliseIdNumber(args.idNumber);
+          const normalised = normaliseTypedIdNumber(args.idNumber);
           const key = identity.personKey(normalised);
           const { principal } = context;
           accessLog?.record({

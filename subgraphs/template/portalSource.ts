@@ -9,6 +9,7 @@
  * contract of subgraphs/template/source.ts.
  */
 import { empty, join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
+import { EARLIEST_BIRTH_DATE } from '../../domain/idNumber.js';
 import type { Application } from '../../domain/types.js';
 import { invalidCursor } from './cursor.js';
 import { groupRows, keyValue, type KeyType } from './keys.js';
@@ -189,6 +190,20 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
           };
         }),
       );
+    },
+
+    async impossibleBirthDates(today, limit) {
+      const born = sql`gateway.id_number_birth_date(${people.idNumber})`;
+      const rows = await db.$queryRaw<{ localId: string; total: number }[]>(sql`
+        SELECT (${people.key})::text AS "localId", (count(*) OVER ())::int AS "total"
+          FROM ${people.table}
+         WHERE gateway.normalise_id_number(${people.idNumber}) IS NOT NULL
+           AND (${born} IS NULL OR ${born} < ${EARLIEST_BIRTH_DATE} OR ${born} > ${today})
+           ${people.matchable ? sql`AND ${people.matchable}` : empty}
+         ORDER BY ${people.key}
+         LIMIT ${limit}`);
+      // The table as the portal names it, for the data-quality events (its SQL text, unquoted).
+      return { table: people.table.sql.replaceAll('"', ''), localIds: rows.map((row) => row.localId), total: rows[0]?.total ?? 0 };
     },
 
     async ping() {

@@ -6,6 +6,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { offlinePlugins } from '../../platform/offline.js';
+import { beijingToday } from '../../domain/idNumber.js';
 import { createInternalTokenVerifier } from '../../platform/auth.js';
 import type { Config } from '../../platform/config.js';
 import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';
@@ -22,6 +23,9 @@ import { loggingReporter } from './dataQuality.js';
 import { createLoaders } from './loaders.js';
 import type { RegionalModule } from './module.js';
 import { regionalWarmUpOperation, runWarmUp, WARM_UP_PRINCIPAL } from '../warmUp.js';
+
+/** Portal keys of stored numbers with impossible birth dates logged one by one at start; the rest are counted. */
+const IMPOSSIBLE_BIRTH_DATES_REPORTED = 100;
 
 export type RegionalService = ServiceOptions<RegionalContext> & {
   /** Closes the database connections (after the HTTP server stopped). */
@@ -55,10 +59,28 @@ export async function createRegionalService(module: RegionalModule, config: Conf
         }
       : await embeddedAdapter(module, config.demoSeed, log);
 
+  const report = loggingReporter(log);
   const { source, disconnect } = module.connect(adapter, {
-    report: loggingReporter(log),
+    report,
     onStatement: (statement) => metrics.sqlStatement(statement.query, statement.duration),
   });
+
+  // Stored ID numbers whose birth date cannot be real are flagged once at start, in the background,
+  // as data-quality events and a metric; the rows stay and still link their records.
+  const impossibleBirthDates = metrics.gauge({
+    name: 'xjzc_id_numbers_impossible_birth_date',
+    help: 'Stored ID numbers valid in form whose birth date is no calendar date, before 1900 or after the day of the scan at start.',
+  });
+  const scan = source
+    .impossibleBirthDates(beijingToday(), IMPOSSIBLE_BIRTH_DATES_REPORTED)
+    .then((found) => {
+      impossibleBirthDates.set(found.total);
+      for (const localId of found.localIds) report({ region: region.code, table: found.table, localId, field: 'idNumber.birthDate', localValue: null });
+      if (found.total > found.localIds.length) {
+        log.warn({ event: 'data_quality', region: region.code, table: found.table, field: 'idNumber.birthDate', total: found.total }, 'more stored ID numbers with impossible birth dates than listed');
+      }
+    })
+    .catch((error: unknown) => log.warn({ err: error instanceof Error ? { type: error.name } : {} }, 'ID-number data-quality scan failed'));
 
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, Object.keys(config.regionDatabases));
   const identity = createIdentity(config.identitySecret);
@@ -96,6 +118,7 @@ export async function createRegionalService(module: RegionalModule, config: Conf
       }
     },
     close: async () => {
+      await scan;
       await disconnect();
       await closeDatabase();
     },

@@ -53,6 +53,13 @@ export interface StatisticsGroup {
   count: number;
 }
 
+export interface ImpossibleBirthDates {
+  /** The portal table the keys are of, e.g. `ry_jbxx`. */
+  table: string;
+  localIds: string[];
+  total: number;
+}
+
 export interface RegionalSource {
   /**
    * People whose ID number, normalised in SQL by gateway.normalise_id_number, is one of
@@ -82,6 +89,13 @@ export interface RegionalSource {
    * to the same shared value are added together.
    */
   statistics(year: number | null, groupBy: readonly StatisticsDimension[]): Promise<StatisticsGroup[]>;
+  /**
+   * Rows whose ID number is valid in form (gateway.normalise_id_number) but whose birth date
+   * (gateway.id_number_birth_date) is no calendar date, before 1900-01-01 or after `today`
+   * (`YYYY-MM-DD`): the first `limit` portal keys in key order, and how many there are. Only keys:
+   * never the number. Such rows are kept and still link their records; they are flagged.
+   */
+  impossibleBirthDates(today: string, limit: number): Promise<ImpossibleBirthDates>;
   /** Resolves when the portal database answers `SELECT 1`; used by the readiness endpoint. */
   ping(): Promise<void>;
 }

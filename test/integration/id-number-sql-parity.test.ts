@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCharacter, InvalidIdNumberError, normaliseIdNumber } from '../../domain/idNumber.js';
+import { birthDateOf, checkCharacter, InvalidIdNumberError, normaliseIdNumber } from '../../domain/idNumber.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
 import type { SqlClient } from '../../platform/database/sql.js';
@@ -64,7 +64,22 @@ const HAND_WRITTEN: readonly string[] = [
   'X',
   'ß11010519491231002',
   'ﬀ',
+  // Birth dates that cannot be real (issue 11): still normalised, so stored rows still link.
+  '110105209912310010', // 2099-12-31
+  '110105199913310016', // month 13
+  '110105491331002', // 15-digit form, month 13
+  '110105000002290021',
 ];
+
+/** Impossible and edge-case birth dates, each with its right check character. */
+const BIRTH_DATES: readonly string[] = [
+  '19000229', '20000229', '19490229', '19960229', '21000229', '24000229', '00000229', '00040229',
+  '19490230', '19490431', '19490631', '19490931', '19491131', '19490131', '19491231', '19490001',
+  '19491300', '19491200', '19499999', '20991231', '18991231', '99991231', '00000101', '19700101',
+].map((date) => {
+  const body = `110105${date}002`;
+  return body + checkCharacter(body);
+});
 
 /** mulberry32: a small seeded PRNG, so every run checks the same inputs. */
 function prng(seed: number): () => number {
@@ -153,7 +168,28 @@ function disagreements(inputs: readonly string[], fromSql: readonly (string | nu
     .filter((row) => row.sql !== row.typescript);
 }
 
-const INPUTS = [...HAND_WRITTEN, ...generatedInputs(2_000, 20_261_121)];
+const INPUTS = [...HAND_WRITTEN, ...BIRTH_DATES, ...generatedInputs(2_000, 20_261_121)];
+
+/** TypeScript's birth date of a raw number, in gateway.id_number_birth_date's terms. */
+function typescriptBirthDate(raw: string): string | null {
+  const normalised = typescriptAnswer(raw);
+  return normalised === null ? null : birthDateOf(normalised);
+}
+
+async function sqlBirthDates(sql: SqlClient, inputs: readonly string[]): Promise<(string | null)[]> {
+  const { rows } = await sql.query<{ born: string | null }>(
+    `SELECT gateway.id_number_birth_date(raw) AS born
+       FROM unnest($1::text[]) WITH ORDINALITY AS input(raw, position) ORDER BY position`,
+    [inputs],
+  );
+  return rows.map((row) => row.born);
+}
+
+function birthDateDisagreements(inputs: readonly string[], fromSql: readonly (string | null)[]) {
+  return inputs
+    .map((raw, i) => ({ input: codePoints(raw), sql: fromSql[i] ?? null, typescript: typescriptBirthDate(raw) }))
+    .filter((row) => row.sql !== row.typescript);
+}
 
 describe('the generated inputs', () => {
   it('cover accepted and refused numbers of every kind', () => {
@@ -179,6 +215,15 @@ describe('gateway.normalise_id_number and normaliseIdNumber', () => {
     expect(definitions[2]).toBe(definitions[0]);
   });
 
+  it('have the same gateway.id_number_birth_date in all three regions’ migrations', async () => {
+    const texts = await Promise.all(
+      ['bz', 'aks', 'wlmq'].map((region) => readFile(path.join(regionMigrationsDir(region), '20261130000000_id_number_birth_date', 'migration.sql'), 'utf8')),
+    );
+    expect(texts[0]).toMatch(/CREATE OR REPLACE FUNCTION gateway\.id_number_birth_date/);
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts[2]).toBe(texts[0]);
+  });
+
   describe('on PostgreSQL', () => {
     let db: TestDatabase;
     beforeAll(async () => {
@@ -190,6 +235,15 @@ describe('gateway.normalise_id_number and normaliseIdNumber', () => {
 
     it(`agree on ${INPUTS.length} messy inputs`, async () => {
       expect(disagreements(INPUTS, await sqlAnswers(db.sql, INPUTS))).toEqual([]);
+    });
+
+    it('agree with birthDateOf on the birth date of every input, impossible dates included', async () => {
+      const inputs = [...INPUTS, ...generatedInputs(2_000, 11)];
+      // The generated valid numbers carry random dates: most of them impossible, some real.
+      const dates = inputs.map(typescriptBirthDate);
+      expect(dates.filter((date) => date !== null).length).toBeGreaterThan(50);
+      expect(inputs.filter((raw, i) => typescriptAnswer(raw) !== null && dates[i] === null).length).toBeGreaterThan(200);
+      expect(birthDateDisagreements(inputs, await sqlBirthDates(db.sql, inputs))).toEqual([]);
     });
 
     it('give NULL for NULL, as tryNormaliseIdNumber does', async () => {
@@ -206,6 +260,7 @@ describe('gateway.normalise_id_number and normaliseIdNumber', () => {
         await migrate(sql, regionMigrationsDir('wlmq'));
         const sample = [...HAND_WRITTEN, ...generatedInputs(300, 7)];
         expect(disagreements(sample, await sqlAnswers(sql, sample))).toEqual([]);
+        expect(birthDateDisagreements(sample, await sqlBirthDates(sql, sample))).toEqual([]);
       } finally {
         await pglite.close();
       }

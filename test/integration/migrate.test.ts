@@ -12,16 +12,16 @@ import { createEmptyTestDatabase, type TestDatabase } from '../helpers/database.
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REGIONS = ['bz', 'aks', 'wlmq'] as const;
-const MIGRATIONS = ['20240101000000_portal_baseline', '20261121000000_gateway_lookup'];
+const MIGRATIONS = ['20240101000000_portal_baseline', '20261121000000_gateway_lookup', '20261130000000_id_number_birth_date'];
 const PORTAL_TABLES: Record<(typeof REGIONS)[number], string[]> = {
   bz: ['ry_jbxx', 'sb_sqs', 'ry_rzzg', 'ry_ndkh', 'cx_sxjl'],
   aks: ['applicant', 'batch', 'apply_record', 'title_held', 'assessment', 'blacklist'],
   wlmq: ['"Declaration"'],
 };
 const GATEWAY_FUNCTIONS: Record<(typeof REGIONS)[number], string[]> = {
-  bz: ['gateway.normalise_id_number(text)'],
-  aks: ['gateway.normalise_id_number(text)'],
-  wlmq: ['gateway.normalise_id_number(text)', 'gateway.wlmq_review_year(text)'],
+  bz: ['gateway.normalise_id_number(text)', 'gateway.id_number_birth_date(text)'],
+  aks: ['gateway.normalise_id_number(text)', 'gateway.id_number_birth_date(text)'],
+  wlmq: ['gateway.normalise_id_number(text)', 'gateway.wlmq_review_year(text)', 'gateway.id_number_birth_date(text)'],
 };
 
 interface HistoryRow {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  birthDateOf,
   checkCharacter,
+  hasPossibleBirthDate,
+  normaliseTypedIdNumber,
   InvalidIdNumberError,
   maskIdNumber,
   normaliseIdNumber,
@@ -102,5 +105,57 @@ describe('maskIdNumber', () => {
   it('shows the first 6 and last 4 characters only', () => {
     expect(maskIdNumber('65280119900101123X')).toBe('652801********123X');
     expect(maskIdNumber(STANDARD_EXAMPLE)).toBe('110105********002X');
+  });
+});
+
+describe('birth dates (GB 11643-1999 §4.3, characters 7 to 14)', () => {
+  const withCheck = (first17: string) => first17 + checkCharacter(first17);
+  // Noon in Beijing on 2026-11-30: "today" for these cases.
+  const NOW = new Date('2026-11-30T04:00:00Z');
+
+  it.each([
+    ['the standard example', STANDARD_EXAMPLE, '1949-12-31'],
+    ['29 February of a leap year', withCheck('65280120000229001'), '2000-02-29'],
+    ['the 15-digit form (19xx)', '110105491231002', '1949-12-31'],
+  ])('reads %s', (_label, raw, expected) => {
+    expect(birthDateOf(normaliseIdNumber(raw))).toBe(expected);
+    expect(normaliseTypedIdNumber(raw, NOW)).toBe(normaliseIdNumber(raw));
+  });
+
+  it.each([
+    ['born 2099-12-31 (the issue’s example)', '110105209912310010'],
+    ['month 13 (the issue’s example)', '110105199913310016'],
+    ['month 00', withCheck('11010519490031002')],
+    ['day 00', withCheck('11010519491200002')],
+    ['30 February', withCheck('11010519490230002')],
+    ['29 February of a common year', withCheck('11010519490229002')],
+    ['29 February 1900 (not a leap year)', withCheck('11010519000229002')],
+    ['31 April', withCheck('11010519490431002')],
+    ['born before 1900', withCheck('11010518991231002')],
+    ['born tomorrow in Beijing', withCheck('11010520261201002')],
+    ['the 15-digit form with month 13', '110105491331002'],
+  ])('refuses a typed number %s with BAD_BIRTH_DATE, without echoing it', (_label, raw) => {
+    // The structural normaliser (as the portals' stored numbers are matched) still reads it.
+    expect(normaliseIdNumber(raw)).toHaveLength(18);
+    let caught: unknown;
+    try {
+      normaliseTypedIdNumber(raw, NOW);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InvalidIdNumberError);
+    expect((caught as InvalidIdNumberError).reason).toBe('BAD_BIRTH_DATE');
+    expect((caught as Error).message).not.toContain(raw);
+  });
+
+  it('accepts a person born today in Beijing (UTC+8), though it is still yesterday in UTC', () => {
+    const lateUtc = new Date('2026-11-30T17:00:00Z'); // 01:00 on 1 December in Beijing
+    expect(hasPossibleBirthDate(withCheck('11010520261201002'), lateUtc)).toBe(true);
+    expect(hasPossibleBirthDate(withCheck('11010520261202002'), lateUtc)).toBe(false);
+  });
+
+  it('reads no date from 0000 as a living person’s', () => {
+    expect(birthDateOf(withCheck('11010500000229002'))).toBe('0000-02-29');
+    expect(hasPossibleBirthDate(withCheck('11010500000229002'), NOW)).toBe(false);
   });
 });
