@@ -5,9 +5,9 @@
  * region holds on the person, gathered by the gateway through @requires. A region that did not
  * answer is passed on as MISSING, which no rule reads as "nothing found".
  */
-import { decideAnnualReview, type RegionAnswer } from '../../domain/annualReview.js';
+import { decideAnnualReview, type RegionApplications } from '../../domain/annualReviewVerdict.js';
 import type { RegionDefinition } from '../../domain/regions.js';
-import type { Application, Assessment, IntegrityRecord, PersonProfile } from '../../domain/types.js';
+import type { PersonProfile } from '../../domain/types.js';
 import {
   checkEligibility,
   findBatch,
@@ -20,17 +20,7 @@ import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { denyDerived, requireNameableApplication, type AccessContext } from '../access.js';
 import { derivedFor } from '../accessMatrix.js';
 import { eligibilityFor } from './reasonView.js';
-import { requiredRecordOf } from './requiredRecords.js';
-
-interface RequiredRecord {
-  __typename?: string;
-  /** Every application in full, for the rules; clients cannot select it (see subgraphs/access.ts). */
-  applicationsForProvince?: Application[] | null;
-  /** Only the fields the rules read arrive (the @requires in schema/eligibility.graphql). */
-  profileForProvince?: Partial<PersonProfile> | null;
-  integrityRecordsForProvince?: IntegrityRecord[] | null;
-  assessmentsForProvince?: Assessment[] | null;
-}
+import { requiredRecordOf, type RequiredRecord } from './requiredRecords.js';
 
 /** A record counts as answered only when every aspect the rules read came back. */
 function regionFacts(regions: readonly RegionDefinition[], records: ReadonlyArray<RequiredRecord | null>): RegionFacts[] {
@@ -90,7 +80,7 @@ export function eligibilityResolvers(regions: readonly RegionDefinition[], now: 
         const facts = regionFacts(regions, person.records ?? []);
         const lookup = findBatch(args.input);
         const year = lookup.found ? lookup.batch.year : (args.input.year ?? at.getUTCFullYear());
-        const answers: RegionAnswer[] = facts.map((fact) => ({
+        const answers: RegionApplications[] = facts.map((fact) => ({
           region: fact.region,
           applications: fact.status === 'ANSWERED' ? fact.applications : null,
         }));

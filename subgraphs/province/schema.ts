@@ -5,10 +5,9 @@
  * the argument-free applicationsForProvince (../shared/DESIGN.md, patterns 1, 3, 4).
  */
 import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
-import { decideAnnualReview, type RegionAnswer } from '../../domain/annualReview.js';
+import { decideAnnualReview, type RegionApplications } from '../../domain/annualReviewVerdict.js';
 import { InvalidIdNumberError, maskIdNumber, normaliseTypedIdNumber } from '../../domain/idNumber.js';
 import type { RegionDefinition } from '../../domain/regions.js';
-import type { Application } from '../../domain/types.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { checkYear } from '../../platform/input.js';
 import type { Principal } from '../../platform/auth.js';
@@ -17,7 +16,7 @@ import type { Logger } from '../../platform/logger.js';
 import { requireNameableApplication, withAccessMatrix } from '../access.js';
 import type { AccessLog } from './accessLog.js';
 import { eligibilityResolvers } from './eligibility.js';
-import { requiredRecordOf } from './requiredRecords.js';
+import { requiredRecordOf, type RequiredRecord } from './requiredRecords.js';
 import { buildSubgraph, provinceSubgraphSdl, recordTypeName, regionTypeName } from '../../schema/sdl.js';
 
 export interface ProvinceContext {
@@ -36,13 +35,8 @@ interface PersonParent {
   records?: ReadonlyArray<RequiredRecord | null>;
 }
 
-interface RequiredRecord {
-  __typename?: string;
-  applicationsForProvince?: Application[] | null;
-}
-
 /** Each region's applications as the gateway gathered them, or null where the region did not answer. */
-function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyArray<RequiredRecord | null>): RegionAnswer[] {
+function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyArray<RequiredRecord | null>): RegionApplications[] {
   return regions.map((region, index) => ({
     region: region.code,
     applications: requiredRecordOf(records, region, index)?.applicationsForProvince ?? null,

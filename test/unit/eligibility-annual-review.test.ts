@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewKind } from '../../domain/codes.js';
-import { anApplication, anInput, contextFor, factsFor, missing } from '../../domain/eligibility/fixtures.js';
+import { anApplication, anInput, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
 import { checkAnnualReview } from '../../domain/eligibility/rules/annualReview.js';
 import type { AnnualReviewFacts, EligibilityInput } from '../../domain/eligibility/types.js';
 

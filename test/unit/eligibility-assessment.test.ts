@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssessmentResult } from '../../domain/codes.js';
 import type { Assessment } from '../../domain/types.js';
-import { anAssessment, anInput, answered, batchByCode, contextFor, factsFor, missing } from '../../domain/eligibility/fixtures.js';
+import { anAssessment, anInput, answered, batchByCode, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
 import { assessmentDelay, checkAnnualAssessment } from '../../domain/eligibility/rules/annualAssessment.js';
 import type { EligibilityInput, RegionFacts } from '../../domain/eligibility/types.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import rawBatches from '../../domain/eligibility/batches.json' with { type: 'json' };
 import { REVIEW_BATCHES, findBatch, reviewBatches } from '../../domain/eligibility/batches.js';
-import { batchByCode } from '../../domain/eligibility/fixtures.js';
+import { batchByCode } from '../fixtures/eligibility.js';
 import { ReviewBatchError, parseReviewBatches } from '../../domain/eligibility/parseReviewBatches.js';
 import type { ScheduledWindow } from '../../domain/eligibility/reviewBatch.js';
 

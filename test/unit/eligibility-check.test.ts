@@ -9,7 +9,7 @@ import {
   batchByCode,
   factsFor,
   missing,
-} from '../../domain/eligibility/fixtures.js';
+} from '../fixtures/eligibility.js';
 import type { EligibilityInput } from '../../domain/eligibility/types.js';
 
 const IN_AKS_WINDOW = new Date('2024-08-20T10:00:00+08:00');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewKind, TitleLevel } from '../../domain/codes.js';
-import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing } from '../../domain/eligibility/fixtures.js';
+import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
 import type { DefenceExemptionFlag } from '../../domain/eligibility/reviewBatch.js';
 import { decideDefence } from '../../domain/eligibility/rules/defence.js';
 import { decideFee } from '../../domain/eligibility/rules/fee.js';

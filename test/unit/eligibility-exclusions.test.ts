@@ -9,7 +9,7 @@ import {
   factsFor,
   missing,
   notKnownIn,
-} from '../../domain/eligibility/fixtures.js';
+} from '../fixtures/eligibility.js';
 import { checkExcludedPeople, judgeProfile } from '../../domain/eligibility/rules/excludedPeople.js';
 import type { EligibilityInput, RegionFacts } from '../../domain/eligibility/types.js';
 

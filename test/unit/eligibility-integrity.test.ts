@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anInput, anIntegrityRecord, answered, contextFor, factsFor, missing } from '../../domain/eligibility/fixtures.js';
+import { anInput, anIntegrityRecord, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
 import { banState, checkIntegrityBan } from '../../domain/eligibility/rules/integrityBan.js';
 import type { IntegrityRecord } from '../../domain/types.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EmployerKind, TitleLevel } from '../../domain/codes.js';
-import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing } from '../../domain/eligibility/fixtures.js';
+import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
 import { checkBatchScope, sameLocation } from '../../domain/eligibility/rules/batchScope.js';
 import { checkPrivateEnterpriseReview } from '../../domain/eligibility/rules/privateEnterprise.js';
 import type { EligibilityInput, RegionFacts } from '../../domain/eligibility/types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationStatus } from '../../domain/codes.js';
-import { anApplication, anInput, answered, contextFor, factsFor, missing } from '../../domain/eligibility/fixtures.js';
+import { anApplication, anInput, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
 import { checkSubmissionLimit } from '../../domain/eligibility/rules/submissionLimit.js';
 import type { Application } from '../../domain/types.js';
 

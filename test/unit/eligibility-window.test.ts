@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationStatus } from '../../domain/codes.js';
-import { anApplication, anInput, answered, contextFor, factsFor } from '../../domain/eligibility/fixtures.js';
+import { anApplication, anInput, answered, contextFor, factsFor } from '../fixtures/eligibility.js';
 import { checkApplicationWindow } from '../../domain/eligibility/rules/applicationWindow.js';
 import { localDate, parseInstant, zoneOffsetMinutes } from '../../domain/eligibility/time.js';
 import type { EligibilityInput } from '../../domain/eligibility/types.js';

@@ -9,8 +9,11 @@ import type { Application } from './types.js';
 
 export type AnnualReviewVerdict = 'ALREADY_APPLIED' | 'CLEAR' | 'UNKNOWN';
 
-/** One region's answer: its applications (every year), or null when it did not answer. */
-export interface RegionAnswer {
+/**
+ * One region's applications (every year), or null when it did not answer. Not the eligibility
+ * rules' RegionAnswer (domain/eligibility/types.ts), which carries every aspect of a record.
+ */
+export interface RegionApplications {
   region: string;
   applications: readonly Application[] | null;
 }
@@ -32,7 +35,7 @@ export interface AnnualReview {
 
 export function decideAnnualReview(
   year: number,
-  answers: readonly RegionAnswer[],
+  answers: readonly RegionApplications[],
   excludeApplication: string | null = null,
 ): AnnualReview {
   const missingRegions = answers.filter((answer) => answer.applications === null).map((answer) => answer.region);
