@@ -11,6 +11,7 @@ import type { AuthConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
 import { ServiceMetrics } from '../platform/metrics.js';
+import { operationResolutionPlugin, servedOperationTypes } from './operations.js';
 import { disableGatewayTelemetry, offlinePlugins } from '../platform/offline.js';
 import { createAuthenticator } from './authenticate.js';
 import { createSubgraphFetcher, subgraphCallMetrics, SubgraphDataSource, type GatewayContext } from './dataSource.js';
@@ -103,10 +104,11 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     hideSchemaDetailsFromClientErrors: true,
     // Apollo Server's default, stated: a JSON array of operations is refused (Armor sets it too).
     allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
-    validationRules: protection.validationRules,
+    validationRules: [servedOperationTypes, ...protection.validationRules],
     parseOptions: protection.parseOptions,
     plugins: [
       ...offlinePlugins<GatewayRequestContext>(),
+      operationResolutionPlugin() as ApolloServerPlugin<GatewayRequestContext>,
       ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
       operationLogPlugin(),
       metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),
