@@ -1,14 +1,17 @@
 /**
- * Entity fetches of concurrent operations, coalesced into one subgraph call.
+ * Entity fetches of concurrent operations, coalesced into one subgraph call, as a layer of the
+ * gateway's fetcher: the public extension point RemoteGraphQLDataSource takes (`fetcher`), so the
+ * data source runs exactly as Apollo wrote it (willSendRequest, the cache-policy hint,
+ * didReceiveResponse) and an upgrade cannot silently turn coalescing off.
  *
  * Under load the same plan runs many times at once: every portal checking a duplicate sends each
  * region the same `_entities` query, differing only in the representations. Fetches that become
- * ready in the same turn of the event loop, for the same subgraph, with the same query, operation
- * name, other variables and the same caller's token, are sent as one call whose representations
- * are theirs concatenated; the answer is cut back into each one's share, errors included, so each
- * operation sees exactly the answer it would have had alone. The subgraph then resolves them as one
- * batch (one SQL statement per aspect, through its DataLoaders), and the gateway and subgraph pay
- * for one HTTP exchange instead of several.
+ * ready in the same turn of the event loop, for the same subgraph URL, with the same query,
+ * operation name, other variables and the same caller's token, are sent as one call whose
+ * representations are theirs concatenated; the answer is cut back into each one's share, errors
+ * included, so each operation sees exactly the answer it would have had alone. The subgraph then
+ * resolves them as one batch (one SQL statement per aspect, through its DataLoaders), and the
+ * gateway and subgraph pay for one HTTP exchange instead of several.
  *
  * Only fetches that carry the same `authorization` header are ever combined: a subgraph applies
  * its access rules to one principal per call, so operations of different callers never share one.
@@ -16,11 +19,11 @@
  * id; the others' ids are listed in `x-coalesced-request-ids` so that subgraph logs still lead back
  * to each operation.
  */
-import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import DataLoader from 'dataloader';
 import { COALESCED_REQUEST_IDS_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
-
-/** Sends one request to the subgraph and returns its parsed answer. */
-export type SendRequest = (request: GatewayGraphQLRequest) => Promise<GatewayGraphQLResponse>;
+import { BufferedResponse } from './bufferedResponse.js';
 
 export interface CoalescerOptions {
   /** Most representations in one coalesced call; beyond it a new call starts. @default 100 */
@@ -35,13 +38,33 @@ export interface CoalescerOptions {
   maxRepresentationBytes?: number;
 }
 
-interface Waiting {
-  request: GatewayGraphQLRequest;
+/** The JSON body RemoteGraphQLDataSource sends: the operation without its `http` part. */
+interface OperationBody {
+  query?: string;
+  operationName?: string;
+  variables?: Record<string, unknown> & { representations?: unknown };
+  extensions?: unknown;
+}
+
+/** One entity fetch waiting for its turn to end. */
+interface EntityFetch {
+  url: string;
+  init: FetcherRequestInit;
+  headers: Record<string, string>;
+  operation: OperationBody;
   representations: unknown[];
   /** Length of the representations as JSON: what they add to the combined body. */
   bytes: number;
-  resolve(response: GatewayGraphQLResponse): void;
-  reject(error: unknown): void;
+  /** What must be equal for two fetches to share a call. */
+  key: string;
+}
+
+/**
+ * What the loader hands back for one fetch: the promise of its answer, wrapped, so that a batch
+ * resolves at once and each fetch still waits only for its own call, not for the batch's slowest.
+ */
+interface Pending {
+  response: Promise<FetcherResponse>;
 }
 
 /** The part of a subgraph's answer that belongs to representations [offset, offset + count). */
@@ -61,99 +84,120 @@ export function shareOf(response: GatewayGraphQLResponse, offset: number, count:
   };
 }
 
-/** What must be equal for two fetches to share a call: everything but the representations and the request id. */
-function keyOf(request: GatewayGraphQLRequest, authorization: string): string {
-  const { representations: _ignored, ...variables } = request.variables ?? {};
-  return JSON.stringify([authorization, request.operationName ?? null, request.query, variables, request.extensions ?? null]);
+/** The fetch as an entity fetch on behalf of a caller, or null when it is anything else. */
+function entityFetch(url: string, init: FetcherRequestInit): EntityFetch | null {
+  const headers = init.headers ?? {};
+  const authorization = headers.authorization;
+  // Parse only what can be an entity fetch: a caller's operation that names representations.
+  if (!authorization || typeof init.body !== 'string' || !init.body.includes('"representations"')) return null;
+  let operation: OperationBody;
+  try {
+    operation = JSON.parse(init.body) as OperationBody;
+  } catch {
+    return null;
+  }
+  const representations = operation.variables?.representations;
+  if (!Array.isArray(representations)) return null;
+  const { representations: _ignored, ...otherVariables } = operation.variables ?? {};
+  return {
+    url,
+    init,
+    headers,
+    operation,
+    representations,
+    bytes: JSON.stringify(representations).length,
+    key: JSON.stringify([url, authorization, operation.operationName ?? null, operation.query, otherVariables, operation.extensions ?? null]),
+  };
 }
 
-export class EntityFetchCoalescer {
-  private readonly pending = new Map<string, Waiting[]>();
-  private scheduled = false;
-  private readonly maxRepresentations: number;
-  private readonly maxBytes: number;
-
-  constructor(
-    private readonly send: SendRequest,
-    options: CoalescerOptions = {},
-  ) {
-    this.maxRepresentations = options.maxRepresentations ?? 100;
-    this.maxBytes = options.maxRepresentationBytes ?? 48_000;
-  }
-
-  /** Sends the request, coalesced with others of this turn when it is an entity fetch on behalf of a caller. */
-  request(request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
-    const representations = request.variables?.representations;
-    const authorization = request.http?.headers.get('authorization');
-    if (!Array.isArray(representations) || !authorization) return this.send(request);
-    const key = keyOf(request, authorization);
-    return new Promise((resolve, reject) => {
-      const group = this.pending.get(key);
-      const waiting = { request, representations, bytes: JSON.stringify(representations).length, resolve, reject };
-      if (group) group.push(waiting);
-      else this.pending.set(key, [waiting]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const groups = [...this.pending.values()];
-    this.pending.clear();
-    for (const group of groups) {
-      for (const call of this.split(group)) this.sendCall(call);
+/** Consecutive fetches of a group, as many as fit in one call by count and by size. */
+function split(group: readonly EntityFetch[], maxRepresentations: number, maxBytes: number): EntityFetch[][] {
+  const calls: EntityFetch[][] = [];
+  let current: EntityFetch[] = [];
+  let count = 0;
+  let bytes = 0;
+  for (const fetch of group) {
+    const full = count + fetch.representations.length > maxRepresentations || bytes + fetch.bytes > maxBytes;
+    if (current.length > 0 && full) {
+      calls.push(current);
+      current = [];
+      count = 0;
+      bytes = 0;
     }
+    current.push(fetch);
+    count += fetch.representations.length;
+    bytes += fetch.bytes;
   }
+  if (current.length > 0) calls.push(current);
+  return calls;
+}
 
-  /** Consecutive fetches of a group, as many as fit in one call by count and by size. */
-  private split(group: Waiting[]): Waiting[][] {
-    const calls: Waiting[][] = [];
-    let current: Waiting[] = [];
-    let count = 0;
-    let bytes = 0;
-    for (const waiting of group) {
-      const full = count + waiting.representations.length > this.maxRepresentations || bytes + waiting.bytes > this.maxBytes;
-      if (current.length > 0 && full) {
-        calls.push(current);
-        current = [];
-        count = 0;
-        bytes = 0;
-      }
-      current.push(waiting);
-      count += waiting.representations.length;
-      bytes += waiting.bytes;
+/** Sends one call for several fetches and cuts its answer into their shares, in order. */
+function sendCombined(send: Fetcher, call: readonly EntityFetch[]): Array<Promise<FetcherResponse>> {
+  const first = call[0]!;
+  const others = call.slice(1).flatMap((fetch) => fetch.headers[REQUEST_ID_HEADER] ?? []);
+  const operation: OperationBody = {
+    ...first.operation,
+    variables: { ...first.operation.variables, representations: call.flatMap((fetch) => fetch.representations) },
+  };
+  const answer = send(first.url, {
+    ...first.init,
+    headers: others.length > 0 ? { ...first.headers, [COALESCED_REQUEST_IDS_HEADER]: others.join(' ') } : first.headers,
+    body: JSON.stringify(operation),
+  }).then(async (response) => {
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = response.ok ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
     }
-    if (current.length > 0) calls.push(current);
-    return calls;
-  }
-
-  private sendCall(call: Waiting[]): void {
-    const [first] = call;
-    if (!first) return;
-    if (call.length === 1) {
-      this.send(first.request).then(first.resolve, first.reject);
-      return;
-    }
-    const others = call.slice(1).flatMap((waiting) => waiting.request.http?.headers.get(REQUEST_ID_HEADER) ?? []);
-    if (others.length > 0) first.request.http?.headers.set(COALESCED_REQUEST_IDS_HEADER, others.join(' '));
-    const combined: GatewayGraphQLRequest = {
-      ...first.request,
-      variables: { ...first.request.variables, representations: call.flatMap((waiting) => waiting.representations) },
-    };
-    this.send(combined).then(
-      (response) => {
-        let offset = 0;
-        for (const waiting of call) {
-          waiting.resolve(shareOf(response, offset, waiting.representations.length));
-          offset += waiting.representations.length;
-        }
-      },
-      (error: unknown) => {
-        for (const waiting of call) waiting.reject(error);
-      },
+    return { response, text, body };
+  });
+  let offset = 0;
+  return call.map((fetch) => {
+    const start = offset;
+    offset += fetch.representations.length;
+    return answer.then(({ response, text, body }) =>
+      // A failed call, or one that is not a JSON object, reaches every fetch as it came, so the
+      // data source's own error handling sees it.
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? BufferedResponse.of(response, { value: shareOf(body as GatewayGraphQLResponse, start, fetch.representations.length) })
+        : BufferedResponse.of(response, { text }),
     );
-  }
+  });
+}
+
+/**
+ * Wraps a fetcher so that entity fetches of one caller made in the same turn of the event loop
+ * share one call to `send`; every other request passes straight through.
+ */
+export function coalesceEntityFetches(send: Fetcher, options: CoalescerOptions = {}): Fetcher {
+  const maxRepresentations = options.maxRepresentations ?? 100;
+  const maxBytes = options.maxRepresentationBytes ?? 48_000;
+  const loader = new DataLoader<EntityFetch, Pending>(
+    async (fetches) => {
+      const groups = new Map<string, EntityFetch[]>();
+      for (const fetch of fetches) {
+        const group = groups.get(fetch.key);
+        if (group) group.push(fetch);
+        else groups.set(fetch.key, [fetch]);
+      }
+      const answers = new Map<EntityFetch, Promise<FetcherResponse>>();
+      for (const group of groups.values()) {
+        for (const call of split(group, maxRepresentations, maxBytes)) {
+          const responses = call.length === 1 ? [send(call[0]!.url, call[0]!.init)] : sendCombined(send, call);
+          call.forEach((fetch, index) => answers.set(fetch, responses[index]!));
+        }
+      }
+      return fetches.map((fetch) => ({ response: answers.get(fetch)! }));
+    },
+    // The batch is what became ready in this turn of the event loop; every fetch is its own.
+    { cache: false, batchScheduleFn: (run) => setImmediate(run) },
+  );
+  return async (url, init = {}) => {
+    const fetch = entityFetch(url, init);
+    if (!fetch) return send(url, init);
+    return (await loader.load(fetch)).response;
+  };
 }

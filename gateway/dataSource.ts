@@ -5,15 +5,14 @@
  * region cannot hold a request, or the gateway's sockets, hostage.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { GatewayGraphQLRequest, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { STATUS_CODES } from 'node:http';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, Headers, errors as undiciErrors } from 'undici';
 import { REQUEST_ID_HEADER } from '../platform/http.js';
 import type { ServiceMetrics } from '../platform/metrics.js';
-import { EntityFetchCoalescer, type SendRequest } from './coalesce.js';
+import { BufferedResponse } from './bufferedResponse.js';
+import { coalesceEntityFetches, type CoalescerOptions } from './coalesce.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -26,54 +25,18 @@ export interface SubgraphFetcherOptions {
   timeoutMs: number;
   /** Sockets per subgraph origin. @default 64 */
   connections?: number;
-}
-
-/** A subgraph's answer as RemoteGraphQLDataSource reads it: the body already read, once. */
-class SubgraphResponse implements FetcherResponse {
-  readonly redirected = false;
-  readonly bodyUsed = true;
-
-  constructor(
-    readonly url: string,
-    readonly status: number,
-    readonly headers: Headers,
-    private readonly body: string,
-  ) {}
-
-  get ok(): boolean {
-    return this.status >= 200 && this.status < 300;
-  }
-
-  get statusText(): string {
-    return STATUS_CODES[this.status] ?? '';
-  }
-
-  async text(): Promise<string> {
-    return this.body;
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(this.body);
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = Buffer.from(this.body, 'utf8');
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  }
-
-  clone(): FetcherResponse {
-    return new SubgraphResponse(this.url, this.status, this.headers, this.body);
-  }
+  /** Limits of a coalesced call (gateway/coalesce.ts). */
+  coalescing?: CoalescerOptions;
 }
 
 /**
- * The fetcher: undici's `request` on a keep-alive pool, not `fetch`. A gateway call is one small
+ * The transport: undici's `request` on a keep-alive pool, not `fetch`. A gateway call is one small
  * POST and one small JSON answer; `fetch` wraps both in WHATWG streams and an AbortSignal, which
  * took about a third of the gateway's CPU in the benchmark's profile (README "Benchmarks").
  * One timer bounds the whole call, to the millisecond (undici's own timeouts, kept as a backstop,
  * tick in steps of up to a second).
  */
-export function createSubgraphFetcher(options: SubgraphFetcherOptions): { fetcher: Fetcher; close(): Promise<void> } {
+function undiciTransport(options: SubgraphFetcherOptions): { fetcher: Fetcher; close(): Promise<void> } {
   const agent = new Agent({
     connections: options.connections ?? 64,
     keepAliveTimeout: 30_000,
@@ -101,12 +64,26 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): { fetche
         if (Array.isArray(value)) for (const each of value) headers.append(name, each);
         else if (value !== undefined) headers.set(name, value);
       }
-      return new SubgraphResponse(url, response.statusCode, headers, await response.body.text());
+      return new BufferedResponse(url, response.statusCode, headers, { text: await response.body.text() });
     } finally {
       clearTimeout(timer);
     }
   };
   return { fetcher: fetcher as Fetcher, close: () => agent.close() };
+}
+
+/**
+ * The gateway's fetcher, which every SubgraphDataSource is given: layers of the public `Fetcher`
+ * type, each wrapping the next, outermost first. To add a layer (a circuit breaker, a retry),
+ * wrap the transport here.
+ */
+export function createSubgraphFetcher(options: SubgraphFetcherOptions): { fetcher: Fetcher; close(): Promise<void> } {
+  const transport = undiciTransport(options);
+  return {
+    // Entity fetches of concurrent operations of one caller share a call (gateway/coalesce.ts).
+    fetcher: coalesceEntityFetches(transport.fetcher, options.coalescing),
+    close: transport.close,
+  };
 }
 
 /** The call took longer than the timeout: undici's own timeouts, or an aborted signal. */
@@ -143,8 +120,6 @@ export function subgraphCallMetrics(metrics: ServiceMetrics): SubgraphCallRecord
 }
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly coalescer: EntityFetchCoalescer;
-
   constructor(
     /** The subgraph's name in the supergraph: `province` or a region code. */
     readonly serviceName: string,
@@ -152,33 +127,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     private readonly recordCall: SubgraphCallRecorder = () => {},
   ) {
     super(options);
-    this.coalescer = new EntityFetchCoalescer((request) => this.sendAlone(request));
-    // Entity fetches of concurrent operations of one caller share a call (gateway/coalesce.ts).
-    // RemoteGraphQLDataSource.process sends through this.sendRequest, which its typings declare
-    // private: replacing it on the instance keeps the rest of process() (willSendRequest, the
-    // cache-policy hint, didReceiveResponse) exactly as Apollo wrote it.
-    // The context it is also given is not needed: the caller's token is already in the headers.
-    (this as unknown as { sendRequest: SendRequest }).sendRequest = (request) => this.coalescer.request(request);
-  }
-
-  /**
-   * RemoteGraphQLDataSource.sendRequest without the node-fetch Request it builds on every call
-   * only to hand to didEncounterError, which this data source does not override.
-   */
-  private async sendAlone(request: GatewayGraphQLRequest): Promise<GatewayGraphQLResponse> {
-    const { http, ...operation } = request;
-    if (!http) throw new Error("Internal error: Only 'http' requests are supported.");
-    const response = await this.fetcher(http.url, {
-      method: http.method,
-      headers: Object.fromEntries(http.headers),
-      body: JSON.stringify(operation),
-    });
-    if (!response.ok) throw await this.errorFromResponse(response);
-    const body: unknown = await response.json();
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new Error('The subgraph answered with something other than a JSON object.');
-    }
-    return { ...(body as GatewayGraphQLResponse), http: response };
   }
 
   /**
@@ -211,15 +159,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Only operations that came from a client carry its request id; health checks and schema
-    // loading have no such context.
-    if (options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION && options.context.requestId) {
-      options.request.http?.headers.set(REQUEST_ID_HEADER, options.context.requestId);
-    }
+    // Only operations that came from a client (the kind of call with an incoming request context)
+    // carry its request id; health checks and schema loading have no such context.
+    if (!('incomingRequestContext' in options)) return;
+    const { requestId, internalToken } = options.context;
+    if (requestId) options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
     // The caller's verified claims travel only with the caller's own operations, signed by the
     // gateway; anything else the gateway sends carries no principal, so the subgraphs refuse it.
-    if (options.kind === GraphQLDataSourceRequestKind.INCOMING_OPERATION && options.context.internalToken) {
-      options.request.http?.headers.set('authorization', `Bearer ${options.context.internalToken}`);
-    }
+    if (internalToken) options.request.http?.headers.set('authorization', `Bearer ${internalToken}`);
   }
 }

@@ -6,6 +6,10 @@
  */
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCharacter } from '../../domain/idNumber.js';
 import { createSubgraphFetcher, SubgraphDataSource, type GatewayContext } from '../../gateway/dataSource.js';
@@ -45,6 +49,7 @@ const ref = (id: string) => record(identity.sealPersonRef(id));
 let database: TestDatabase;
 let service: StartedService;
 let source: SubgraphDataSource;
+let fetcher: Fetcher;
 let closeFetcher: () => Promise<void>;
 let analystToken: string;
 let portalToken: string;
@@ -58,8 +63,7 @@ beforeAll(async () => {
     ]);
   }
   service = await startNamedService('bz', loadConfig({ NODE_ENV: 'test', IDENTITY_SECRET: TEST_IDENTITY_SECRET, BZ_DATABASE_URL: database.url }), 0);
-  const { fetcher, close } = createSubgraphFetcher({ timeoutMs: 3_000 });
-  closeFetcher = close;
+  ({ fetcher, close: closeFetcher } = createSubgraphFetcher({ timeoutMs: 3_000 }));
   source = new SubgraphDataSource('bz', { url: service.url, fetcher });
   const secret = config().internalTokenSecret;
   analystToken = await signInternalToken({ role: 'analyst', region: null, subject: 'analyst-1' }, secret);
@@ -167,6 +171,33 @@ describe("the gateway's coalescing of entity fetches", () => {
     for (const answer of together) {
       expect(answer.errors).toBeUndefined();
       expect((answer.data?._entities as unknown[]).length).toBe(1);
+    }
+  });
+
+  it("waits only for its own call: a slow subgraph's fetch in the same turn does not hold another's back", async () => {
+    // A subgraph that answers after 1.5 s, served through the same fetcher as bz, as in the gateway.
+    const slow = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"_entities":[null]}}'), 1_500);
+    });
+    slow.listen(0, '127.0.0.1');
+    await once(slow, 'listening');
+    const slowSource = new SubgraphDataSource('aks', { url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/graphql`, fetcher });
+    const context: GatewayContext = { requestId: 'req-slow', internalToken: analystToken };
+    try {
+      const started = performance.now();
+      const slowAnswer = slowSource.process({
+        kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+        request: { query: QUERY.replaceAll('Bz', 'Aks'), variables: { representations: [{ __typename: 'AksRecord', personRef: 'x' }] } },
+        context,
+        incomingRequestContext: { context } as never,
+      });
+      const fast = await fetchEntities([ref(PEOPLE[0]!)]);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(fast.errors).toBeUndefined();
+      expect((await slowAnswer).data).toEqual({ _entities: [null] });
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
     }
   });
 
