@@ -4,6 +4,7 @@
  * that operators see it (../shared/PORTALS.md: "Map it to an explicit unknown, report it, and never
  * drop the row silently").
  */
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../platform/logger.js';
 
 export interface DataQualityEvent {
@@ -22,12 +23,13 @@ export type DataQualityReporter = (event: DataQualityEvent) => void;
 
 /** Reports each distinct event once per reporter, as a structured warning. */
 export function loggingReporter(log: Logger): DataQualityReporter {
-  const seen = new Set<string>();
+  // The most recent 10,000 distinct events: a long-running service keeps a bounded memory, and an
+  // event seen again after falling out is logged again, which is harmless.
+  const seen = new LRUCache<string, true>({ max: 10_000 });
   return (event) => {
     const key = `${event.table}|${event.localId}|${event.field}|${event.localValue}`;
     if (seen.has(key)) return;
-    if (seen.size > 10_000) seen.clear();
-    seen.add(key);
+    seen.set(key, true);
     log.warn({ event: 'data_quality', ...event }, 'portal value not mapped to the shared schema');
   };
 }
