@@ -2,7 +2,7 @@
 import { loadConfig, ConfigError } from '../platform/config.js';
 import { stopOnSignals } from '../platform/http.js';
 import { createLogger } from '../platform/logger.js';
-import { SERVICE_NAMES, startNamedService } from '../platform/services.js';
+import { SERVICE_NAMES, startNamedService } from '../app/services.js';
 
 const name = process.argv[2] ?? '';
 if (!(SERVICE_NAMES as readonly string[]).includes(name)) {

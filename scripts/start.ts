@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, ConfigError, type Config } from '../platform/config.js';
-import { SERVICE_NAMES } from '../platform/services.js';
+import { SERVICE_NAMES } from '../app/services.js';
 
 let config: Config;
 try {

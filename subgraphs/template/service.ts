@@ -11,6 +11,7 @@ import { createInternalTokenVerifier } from '../../platform/auth.js';
 import type { Config } from '../../platform/config.js';
 import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
+import type { SqlClient } from '../../platform/database/sql.js';
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
 import { subgraphErrorFormatter } from '../../platform/errors.js';
 import type { ServiceOptions } from '../../platform/http.js';
@@ -32,19 +33,35 @@ export type RegionalService = ServiceOptions<RegionalContext> & {
   close(): Promise<void>;
 };
 
-/** The embedded default: an in-process database, migrated and filled with the demo data set. */
-async function embeddedAdapter(module: RegionalModule, seed: number, log: Logger): Promise<{ adapter: PrismaAdapter; close(): Promise<void> }> {
+export interface RegionalServiceOptions {
+  /**
+   * Fills a freshly migrated embedded database (the demo data, given by the application layer,
+   * app/services.ts, so that the template does not depend on the generator); returns a summary to log.
+   */
+  fillEmbedded?: (sql: SqlClient) => Promise<unknown>;
+}
+
+/** The embedded default: an in-process database, migrated and filled by `fill`. */
+async function embeddedAdapter(
+  module: RegionalModule,
+  fill: RegionalServiceOptions['fillEmbedded'],
+  log: Logger,
+): Promise<{ adapter: PrismaAdapter; close(): Promise<void> }> {
   const db = await openEmbeddedDatabase();
   const sql = createEmbeddedClient(db);
   await migrate(sql, regionMigrationsDir(module.region.code));
-  // Loaded only here: a service on a real portal database never needs the generator.
-  const { writeDemoData } = await import('../../demo/index.js');
-  const summary = await writeDemoData({ [module.region.code]: sql }, { seed });
-  log.info({ demo: summary }, 'embedded database migrated and filled with demo data');
+  const summary = fill ? await fill(sql) : null;
+  log.info({ demo: summary }, fill ? 'embedded database migrated and filled with demo data' : 'embedded database migrated, left empty');
   return { adapter: prismaAdapterFor({ kind: 'embedded', db }), close: () => db.close() };
 }
 
-export async function createRegionalService(module: RegionalModule, config: Config, log: Logger, metrics: ServiceMetrics): Promise<RegionalService> {
+export async function createRegionalService(
+  module: RegionalModule,
+  config: Config,
+  log: Logger,
+  metrics: ServiceMetrics,
+  options: RegionalServiceOptions = {},
+): Promise<RegionalService> {
   const { region } = module;
   const database = config.regionDatabases[region.code] ?? { kind: 'embedded' as const };
   const { adapter, close: closeDatabase } =
@@ -57,7 +74,7 @@ export async function createRegionalService(module: RegionalModule, config: Conf
           }),
           close: async () => {},
         }
-      : await embeddedAdapter(module, config.demoSeed, log);
+      : await embeddedAdapter(module, options.fillEmbedded, log);
 
   const report = loggingReporter(log);
   const { source, disconnect } = module.connect(adapter, {

@@ -10,7 +10,7 @@ import { REGIONS } from '../../domain/regions.js';
 import { mintDevelopmentToken } from '../../gateway/developmentToken.js';
 import { signInternalToken, type Role } from '../../platform/auth.js';
 import { loadConfig, type Config } from '../../platform/config.js';
-import { startNamedService, type StartedService } from '../../platform/services.js';
+import { startNamedService, type StartedService } from '../../app/services.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestSystem {

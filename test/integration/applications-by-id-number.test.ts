@@ -11,7 +11,7 @@ import { writeDemoData } from '../../demo/writeDemoData.js';
 import { checkCharacter } from '../../domain/idNumber.js';
 import type { Application } from '../../domain/types.js';
 import { prismaAdapterFor } from '../../platform/database/adapter.js';
-import { loadRegionalModule } from '../../subgraphs/registry.js';
+import { loadRegionalModule } from '../../app/regionalModules.js';
 import type { ConnectedSource } from '../../subgraphs/template/module.js';
 import type { RegionalSource } from '../../subgraphs/template/source.js';
 import { NON_RESIDENT_CERT_TYPES } from '../../subgraphs/wlmq/mapping.js';

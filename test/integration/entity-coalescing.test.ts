@@ -17,7 +17,7 @@ import { shareOf } from '../../gateway/coalesce.js';
 import { signInternalToken } from '../../platform/auth.js';
 import { loadConfig } from '../../platform/config.js';
 import { createIdentity } from '../../platform/identity.js';
-import { startNamedService, type StartedService } from '../../platform/services.js';
+import { startNamedService, type StartedService } from '../../app/services.js';
 import { insertBzPerson } from '../fixtures/portalRows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { scrape } from '../helpers/prometheus.js';

@@ -8,7 +8,7 @@ import { checkCharacter } from '../../domain/idNumber.js';
 import { REGIONS } from '../../domain/regions.js';
 import { loadConfig } from '../../platform/config.js';
 import { createIdentity } from '../../platform/identity.js';
-import { startNamedService, type StartedService } from '../../platform/services.js';
+import { startNamedService, type StartedService } from '../../app/services.js';
 import { insertAksApplicant, insertBzPerson, insertWlmqDeclaration } from '../fixtures/portalRows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { scrape } from '../helpers/prometheus.js';

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.js';
-import { SERVICE_NAMES } from '../../platform/services.js';
+import { SERVICE_NAMES } from '../../app/services.js';
 
 interface ComposeService {
   command?: string[];

@@ -1,18 +1,20 @@
 /**
- * Builds any of the five services by name from configuration: `gateway`, `province`, or a region
- * code. Used by `npm start` (one process per service) and by the end-to-end tests (all in one
- * process, so a test can stop one of them).
+ * The application layer: builds any of the five services by name from configuration: `gateway`,
+ * `province`, or a region code. Used by `npm start` (one process per service) and by the
+ * end-to-end tests (all in one process, so a test can stop one of them). The one module that
+ * knows every part (docs/architecture.md); nothing below imports it.
  */
 import { REGIONS } from '../domain/regions.js';
 import { createGatewayService } from '../gateway/server.js';
-import { loadRegionalModule } from '../subgraphs/registry.js';
+import type { Config } from '../platform/config.js';
+import type { SqlClient } from '../platform/database/sql.js';
+import { startService, type RunningService } from '../platform/http.js';
+import { createLogger } from '../platform/logger.js';
 import { createProvinceService } from '../subgraphs/province/service.js';
 import { createRegionalService } from '../subgraphs/template/service.js';
-import type { Config } from './config.js';
-import { startService, type RunningService } from './http.js';
-import { createLogger } from './logger.js';
-import { startMetricsListener, ServiceMetrics } from './metrics.js';
-import { manifestOperationNames } from './operationManifest.js';
+import { startMetricsListener, ServiceMetrics } from '../platform/metrics.js';
+import { manifestOperationNames } from '../platform/operationManifest.js';
+import { loadRegionalModule } from './regionalModules.js';
 
 export const SERVICE_NAMES = ['province', ...REGIONS.map((region) => region.code), 'gateway'] as const;
 
@@ -80,6 +82,12 @@ export async function startNamedService(name: string, config: Config, start: num
     const province = createProvinceService(REGIONS, config, log, metrics);
     return started(await startService(province, listenOn, config.listenHost), province.close);
   }
-  const regional = await createRegionalService(await loadRegionalModule(name), config, log, metrics);
+  const regional = await createRegionalService(await loadRegionalModule(name), config, log, metrics, {
+    fillEmbedded: async (sql: SqlClient) => {
+      // Loaded only here: a service on a real portal database never needs the generator.
+      const { writeDemoData } = await import('../demo/index.js');
+      return writeDemoData({ [name]: sql }, { seed: config.demoSeed });
+    },
+  });
   return started(await startService(regional, listenOn, config.listenHost), regional.close);
 }
