@@ -5,7 +5,8 @@
  */
 import type { SqlClient } from '../platform/database/sql.js';
 import { AKS_SPECIALTIES, aksBatch, aksFeeCents, type AksLevel } from './batches.js';
-import { formatInstant, momentIn } from './calendar.js';
+import { formatInstant } from '../domain/time.js';
+import { momentIn } from './calendar.js';
 import { fifteenDigitForm, lowercaseX } from './identity.js';
 import type { Persona } from './population.js';
 import type { Random, Weighted } from './random.js';

@@ -5,7 +5,8 @@
  * those recurrences are SYNTHETIC, shaped like the notice but not announced by any notice.
  * `notice` names the source file only for the year the notice really covers.
  */
-import { dayWindow, formatInstant, wallMinute, type Window } from './calendar.js';
+import { formatInstant, wallMinute } from '../domain/time.js';
+import { dayWindow, type Window } from './calendar.js';
 import type { Weighted } from './random.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import {
   type BzKind,
   type BzLevel,
 } from './batches.js';
-import { formatWallClock, momentIn } from './calendar.js';
+import { formatWallClock } from '../domain/time.js';
+import { momentIn } from './calendar.js';
 import { fullWidthDigits, lowercaseX, spacedOut } from './identity.js';
 import type { Persona } from './population.js';
 import type { Random, Weighted } from './random.js';

@@ -1,39 +1,9 @@
 /**
- * Dates and wall-clock times as the portals store them. Everything is Beijing time (UTC+8), the
- * time every notice gives; arithmetic runs on UTC so that the host's time zone never matters.
+ * Windows and moments of the demo data, drawn in Beijing wall-clock minutes (domain/time.ts holds
+ * the arithmetic).
  */
+import { wallMinute, type WallMinute } from '../domain/time.js';
 import type { Random } from './random.js';
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-
-/** Days since 1970-01-01 of a calendar date. */
-export function dayNumber(year: number, month: number, day: number): number {
-  return Date.UTC(year, month - 1, day) / DAY_MS;
-}
-
-/** `YYYY-MM-DD` of a day number. */
-export function formatDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** A Beijing wall-clock instant, as minutes since 1970-01-01 00:00 wall-clock. */
-export type WallMinute = number;
-
-export function wallMinute(year: number, month: number, day: number, hour = 0, minute = 0): WallMinute {
-  return Date.UTC(year, month - 1, day, hour, minute) / MINUTE_MS;
-}
-
-/** `YYYY-MM-DD HH:MM:SS`, for a `timestamp` column holding Beijing wall-clock time (bz, wlmq). */
-export function formatWallClock(at: WallMinute, second = 0): string {
-  const iso = new Date(at * MINUTE_MS).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 17)}${String(second).padStart(2, '0')}`;
-}
-
-/** The same instant with its offset, for a `timestamptz` column (aks). */
-export function formatInstant(at: WallMinute, second = 0): string {
-  return `${formatWallClock(at, second)}+08`;
-}
 
 /** A window in Beijing wall-clock minutes, from inclusive, until exclusive. */
 export interface Window {

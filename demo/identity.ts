@@ -7,7 +7,7 @@
  * demo cast (./cast.ts), whose fixed numbers can therefore never clash with a random person's.
  */
 import { checkCharacter } from '../domain/idNumber.js';
-import { dayNumber, formatDay } from './calendar.js';
+import { dayNumber, formatDay } from '../domain/time.js';
 import { mixSeed, type Random, type Weighted } from './random.js';
 
 /** Sequence codes 000–989 go to random people; 990–999 are the cast's. */

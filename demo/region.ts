@@ -4,7 +4,7 @@
  * names, the rate of codes no mapping knows).
  */
 import type { SqlClient } from '../platform/database/sql.js';
-import { dayNumber, formatDay } from './calendar.js';
+import { dayNumber, formatDay } from '../domain/time.js';
 import type { CastMember } from './cast.js';
 import type { Persona } from './population.js';
 import type { Random, Weighted } from './random.js';

@@ -12,7 +12,8 @@ import {
   wlmqWindows,
   type WlmqSeries,
 } from './batches.js';
-import { formatWallClock, momentIn, wallMinute } from './calendar.js';
+import { formatWallClock, wallMinute } from '../domain/time.js';
+import { momentIn } from './calendar.js';
 import { creditCode, fullWidthDigits, lowercaseX, passportNumber, permitNumber, spacedOut } from './identity.js';
 import type { Persona } from './population.js';
 import type { Random, Weighted } from './random.js';

@@ -20,7 +20,8 @@ import { decideFee } from './rules/fee.js';
 import { checkIntegrityBan } from './rules/integrityBan.js';
 import { checkPrivateEnterpriseReview } from './rules/privateEnterprise.js';
 import { checkSubmissionLimit } from './rules/submissionLimit.js';
-import { opensAfter, parseInstant, windowPosition } from './time.js';
+import { parseInstant } from '../time.js';
+import { opensAfter, windowPosition } from './windows.js';
 import type {
   BatchWindows,
   EligibilityFacts,

@@ -6,7 +6,7 @@
 import type { EmployerKind, RegionCode, TitleLevel } from '../codes.js';
 import type { Application } from '../types.js';
 import type { BatchLevel, ReviewBatch } from './reviewBatch.js';
-import { localDate } from './time.js';
+import { localDate } from '../time.js';
 import type {
   EligibilityFacts,
   EligibilityInput,

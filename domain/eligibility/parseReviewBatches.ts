@@ -30,7 +30,7 @@ import {
   type ReviewBatch,
   type SubmissionLimit,
 } from './reviewBatch.js';
-import { isIsoDate, isTimeZone, parseInstant, writtenOffsetMinutes, zoneOffsetMinutes } from './time.js';
+import { isIsoDate, isTimeZone, parseInstant, writtenOffsetMinutes, zoneOffsetMinutes } from '../time.js';
 
 /** A batch entry that cannot be used; `path` names the value, e.g. `[1].windows[0].closesAt`. */
 export class ReviewBatchError extends Error {

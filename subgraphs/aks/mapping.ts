@@ -10,7 +10,7 @@ import { ethnicityFromCode, politicalStatusFromCode } from '../../domain/nationa
 import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 import type { Applicant, ApplyRecord, Batch, Blacklist, TitleHeld } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
-import { instantToBeijing, isoDate } from '../template/dates.js';
+import { instantToBeijing, isoDate } from '../../domain/time.js';
 import type { ApplicationCodes } from '../template/lookups.js';
 import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 

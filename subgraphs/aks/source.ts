@@ -7,7 +7,7 @@
 import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { ApplyRecord, PrismaClient } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
-import { instantToBeijing } from '../template/dates.js';
+import { instantToBeijing } from '../../domain/time.js';
 import { INT_KEY, perPerson } from '../template/keys.js';
 import { createPortalSource } from '../template/portalSource.js';
 import type { RegionalSource } from '../template/source.js';

@@ -12,7 +12,7 @@ import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/natio
 import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 import type { Application as ApplicationRow, IntegrityRecord as IntegrityRecordRow, Person as PersonRow, Qualification as QualificationRow } from '../../generated/prisma/bz/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
-import { isoDate, wallClockToBeijing } from '../template/dates.js';
+import { isoDate, wallClockToBeijing } from '../../domain/time.js';
 import type { ApplicationCodes } from '../template/lookups.js';
 import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 

@@ -7,7 +7,7 @@
 import { sqltag as sql } from '@prisma/client/runtime/client';
 import type { Application as ApplicationRow, PrismaClient } from '../../generated/prisma/bz/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
-import { wallClockToBeijing } from '../template/dates.js';
+import { wallClockToBeijing } from '../../domain/time.js';
 import { BIGINT_KEY, perPerson } from '../template/keys.js';
 import { createPortalSource } from '../template/portalSource.js';
 import type { RegionalSource } from '../template/source.js';

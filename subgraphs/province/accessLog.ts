@@ -12,7 +12,7 @@
 import type { SqlClient } from '../../platform/database/sql.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Role } from '../../platform/auth.js';
-import { instantToBeijing } from '../template/dates.js';
+import { instantToBeijing } from '../../domain/time.js';
 
 export interface AccessLogEntry {
   at: Date;

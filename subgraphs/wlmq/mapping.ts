@@ -13,7 +13,7 @@ import { ethnicityFromLabel, politicalStatusFromLabel } from '../../domain/natio
 import type { Application, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 import type { Declaration } from '../../generated/prisma/wlmq/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
-import { isoDate } from '../template/dates.js';
+import { isoDate } from '../../domain/time.js';
 import type { ApplicationCodes } from '../template/lookups.js';
 import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 

@@ -11,7 +11,7 @@ import { raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { PrismaClient } from '../../generated/prisma/wlmq/client.js';
 import type { Assessment, IntegrityRecord, Qualification } from '../../domain/types.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
-import { wallClockToBeijing } from '../template/dates.js';
+import { wallClockToBeijing } from '../../domain/time.js';
 import { emptyLists, TEXT_KEY } from '../template/keys.js';
 import { createPortalSource } from '../template/portalSource.js';
 import type { RegionalSource } from '../template/source.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicationStatus } from '../../domain/codes.js';
 import { anApplication, anInput, answered, contextFor, factsFor } from '../fixtures/eligibility.js';
 import { checkApplicationWindow } from '../../domain/eligibility/rules/applicationWindow.js';
-import { localDate, parseInstant, zoneOffsetMinutes } from '../../domain/eligibility/time.js';
+import { localDate, parseInstant, zoneOffsetMinutes } from '../../domain/time.js';
 import type { EligibilityInput } from '../../domain/eligibility/types.js';
 
 function windowAt(now: string, input: Partial<EligibilityInput> = {}, ownApplication?: Parameters<typeof anApplication>[0]) {

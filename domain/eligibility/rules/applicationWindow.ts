@@ -18,7 +18,8 @@ import type { Application } from '../../types.js';
 import type { EligibilityContext } from '../context.js';
 import { citeBatch, outcome, reason } from '../reasons.js';
 import type { ScheduledWindow } from '../reviewBatch.js';
-import { describeWindow, formatLocal, windowPosition } from '../time.js';
+import { formatLocal } from '../../time.js';
+import { describeWindow, windowPosition } from '../windows.js';
 import type { Reason, RuleOutcome } from '../types.js';
 
 const RETURNED = new Set(['RETURNED_BY_UNIT', 'RETURNED_BY_COMMITTEE']);

@@ -21,7 +21,7 @@ import type { PersonProfile } from '../../types.js';
 import { PORTAL_RECORDS, recordsOf, type EligibilityContext } from '../context.js';
 import { citeBatch, outcome, reason } from '../reasons.js';
 import type { Exclusion, ExclusionKind } from '../reviewBatch.js';
-import { compareIsoDates, isIsoDate } from '../time.js';
+import { compareIsoDates, isIsoDate } from '../../time.js';
 import type { PortalRecords, Reason, RuleOutcome, RuleVerdict, SourceRef } from '../types.js';
 
 const WHO: Record<ExclusionKind, { zh: string; en: string }> = {

@@ -12,7 +12,7 @@ import type { RegionCode } from '../../codes.js';
 import type { IntegrityRecord } from '../../types.js';
 import type { EligibilityContext } from '../context.js';
 import { NOTICE_FILES, cite, outcome, reason } from '../reasons.js';
-import { compareIsoDates, isIsoDate } from '../time.js';
+import { compareIsoDates, isIsoDate } from '../../time.js';
 import type { Reason, RuleOutcome, SourceRef } from '../types.js';
 
 /** The notice that sets each region's ban. */
