@@ -4,9 +4,11 @@
  */
 export {
   DEFAULT_APPLICATIONS,
+  DEMO_REGIONS,
   DEFAULT_YEARS,
   DemoDataError,
   applicationsPerRegion,
+  isDemoRegion,
   minimumApplications,
   portalTablesWithRows,
   writeDemoData,

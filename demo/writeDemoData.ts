@@ -8,6 +8,7 @@
  *   applications need no more memory than a thousand.
  * - Each region is written in one transaction, and the three regions in parallel.
  */
+import { REGIONS as REGISTRY } from '../domain/regions.js';
 import type { SqlClient } from '../platform/database/sql.js';
 import { aksGenerator } from './aks.js';
 import { bzGenerator } from './bz.js';
@@ -31,7 +32,7 @@ export interface WriteDemoDataOptions {
   /** Seed of every draw. The same seed gives the same rows. */
   seed: number;
   /**
-   * Applications in total across the three regions, cast included: about 40% bz, 30% aks, 30% wlmq.
+   * Applications in total across the demo regions, cast included: about 40% bz, 30% aks, 30% wlmq.
    * A region left out of `targets` is skipped; its share is not moved to the others.
    * @default 1000
    */
@@ -88,23 +89,41 @@ const CROSS_REGION_SHARE = 0.01;
 /** Rows buffered before a region writes them: big enough to amortise a statement, small enough to stream. */
 const CHUNK_ROWS = 20_000;
 
+/** Each demo region's share of the applications; the last region in registry order takes the rounding remainder. */
 const REGION_SHARES: Readonly<Record<DemoRegion, number>> = { bz: 0.4, aks: 0.3, wlmq: 0.3 };
-/** Person keys are `4·n + slot`: each region's own people, and people of several regions, never collide. */
-const KEY_SLOTS: Readonly<Record<DemoRegion, number>> = { bz: 0, aks: 1, wlmq: 2 };
-const CROSS_REGION_SLOT = 3;
-const REGIONS: readonly DemoRegion[] = ['bz', 'aks', 'wlmq'];
 const PORTAL_TABLES: Readonly<Record<DemoRegion, readonly string[]>> = {
   bz: bzGenerator.portalTables,
   aks: aksGenerator.portalTables,
   wlmq: wlmqGenerator.portalTables,
 };
-const REGION_PAIRS: ReadonlyArray<readonly [DemoRegion, DemoRegion]> = [['bz', 'aks'], ['bz', 'wlmq'], ['aks', 'wlmq']];
 
-/** Applications per region for a total: 40/30/30, the rounding remainder to wlmq. */
+export function isDemoRegion(code: string): code is DemoRegion {
+  return Object.hasOwn(REGION_SHARES, code);
+}
+
+/** The regions that have a generator, in the registry's order (domain/regions.ts). */
+export const DEMO_REGIONS: readonly DemoRegion[] = REGISTRY.map((region) => region.code).filter(isDemoRegion);
+/**
+ * Person keys are `stride·n + slot`: each region's own people (slot = its place in DEMO_REGIONS),
+ * and people of several regions (the last slot), never collide.
+ */
+const KEY_STRIDE = DEMO_REGIONS.length + 1;
+const KEY_SLOTS = Object.fromEntries(DEMO_REGIONS.map((region, index) => [region, index])) as Readonly<Record<DemoRegion, number>>;
+const CROSS_REGION_SLOT = DEMO_REGIONS.length;
+/** Every pair of demo regions, in registry order. */
+const REGION_PAIRS: ReadonlyArray<readonly [DemoRegion, DemoRegion]> = DEMO_REGIONS.flatMap((first, index) =>
+  DEMO_REGIONS.slice(index + 1).map((second) => [first, second] as const),
+);
+
+/** Applications per region for a total: by each region's share, the rounding remainder to the last. */
 export function applicationsPerRegion(total: number): Record<DemoRegion, number> {
-  const bz = Math.round(total * REGION_SHARES.bz);
-  const aks = Math.round(total * REGION_SHARES.aks);
-  return { bz, aks, wlmq: total - bz - aks };
+  const split = {} as Record<DemoRegion, number>;
+  let left = total;
+  DEMO_REGIONS.forEach((region, index) => {
+    split[region] = index === DEMO_REGIONS.length - 1 ? left : Math.round(total * REGION_SHARES[region]);
+    left -= split[region];
+  });
+  return split;
 }
 
 /** The smallest total whose every region's share holds its cast. */
@@ -112,7 +131,7 @@ export function minimumApplications(): number {
   const cast = castApplicationCounts();
   for (let total = 1; ; total++) {
     const split = applicationsPerRegion(total);
-    if (REGIONS.every((region) => split[region] >= cast[region])) return total;
+    if (DEMO_REGIONS.every((region) => split[region] >= cast[region])) return total;
   }
 }
 
@@ -127,7 +146,7 @@ function crossRegionPeople(seed: number, total: number, years: readonly number[]
   const count = Math.floor((total * CROSS_REGION_SHARE) / 2);
   return Array.from({ length: count }, (_, index) => {
     const random = createRandom(mixSeed(seed, 0xc205, index));
-    return { key: 4 * index + CROSS_REGION_SLOT, regions: random.pick(REGION_PAIRS), year: random.pick(years) };
+    return { key: KEY_STRIDE * index + CROSS_REGION_SLOT, regions: random.pick(REGION_PAIRS), year: random.pick(years) };
   });
 }
 
@@ -260,7 +279,7 @@ async function writeRegion<R>(generator: RegionGenerator<R>, sql: SqlClient, pla
         await add(generator.drawPerson(context, persona(plan.population, shared.key, shared.regions[0]), [shared.year], true));
       } else {
         const count = applicationCount(context.random, Math.min(randomApplications - randomWritten, plan.years.length));
-        const person = persona(plan.population, 4 * next++ + KEY_SLOTS[region], region);
+        const person = persona(plan.population, KEY_STRIDE * next++ + KEY_SLOTS[region], region);
         await add(generator.drawPerson(context, person, pickYears(context.random, plan.years, count), false));
         randomWritten += count;
       }
@@ -289,11 +308,16 @@ function writeRegionOf(region: DemoRegion, sql: SqlClient, plan: RegionPlan): Pr
  */
 export async function writeDemoData(targets: DemoTargets, options: WriteDemoDataOptions): Promise<DemoSummary> {
   const { total, years } = validate(options);
+  const unknown = Object.keys(targets).filter((code) => !isDemoRegion(code));
+  if (unknown.length > 0) {
+    // Refused rather than skipped: a region added to the registry must not silently start empty.
+    throw new DemoDataError('INVALID_OPTIONS', `No demo-data generator for region ${unknown.join(', ')}: add one under demo/ (see demo/region.ts).`);
+  }
   const split = applicationsPerRegion(total);
   const population = populationContext(options.seed);
   const batchYears = [...new Set([...years, ...CAST_YEARS])].sort((a, b) => a - b);
   const crossRegion = crossRegionPeople(options.seed, total, years);
-  const selected = REGIONS.filter((region) => targets[region] !== undefined);
+  const selected = DEMO_REGIONS.filter((region) => targets[region] !== undefined);
 
   const outcomes = await Promise.allSettled(
     selected.map((region) =>

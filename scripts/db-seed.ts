@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_APPLICATIONS,
   DEFAULT_YEARS,
+  DEMO_REGIONS,
   DemoDataError,
   minimumApplications,
   portalTablesWithRows,
@@ -24,8 +25,6 @@ import { ConfigError, loadConfig, serviceVariable, type Config } from '../platfo
 import { migrate, MigrationError, regionMigrationsDir } from '../platform/database/migrate.js';
 import { createPostgresClient, maskDatabaseUrl } from '../platform/database/postgres.js';
 import type { SqlClient } from '../platform/database/sql.js';
-
-const DEMO_REGIONS: readonly DemoRegion[] = ['bz', 'aks', 'wlmq'];
 
 const USAGE = `Usage: npm run db:seed -- [--applications N] [--seed S] [--years 2022,2023,2024 | 2015-2024] [--force]
   --applications  applications in total across bz, aks and wlmq (default ${DEFAULT_APPLICATIONS})

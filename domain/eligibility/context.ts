@@ -4,6 +4,7 @@
  * county and unit kind with where they came from.
  */
 import type { EmployerKind, RegionCode, TitleLevel } from '../codes.js';
+import { REGIONS } from '../regions.js';
 import type { Application } from '../types.js';
 import type { BatchLevel, ReviewBatch } from './reviewBatch.js';
 import { localDate } from '../time.js';
@@ -15,15 +16,10 @@ import type {
   RegionFacts,
 } from './types.js';
 
-/**
- * What each portal records by design (../shared/PORTALS.md): bz has no retirement, civil-servant or
- * sanction columns; aks has no county; wlmq has no employer kind, exclusions or assessments.
- */
-export const PORTAL_RECORDS: Readonly<Record<string, PortalRecords>> = {
-  bz: { retired: false, civilServant: false, sanction: false, assessments: true, employerKind: true, location: true },
-  aks: { retired: true, civilServant: true, sanction: true, assessments: true, employerKind: true, location: false },
-  wlmq: { retired: false, civilServant: false, sanction: false, assessments: false, employerKind: false, location: true },
-};
+/** What each registered portal records by design (domain/regions.ts, `records`). */
+export const PORTAL_RECORDS: Readonly<Record<string, PortalRecords>> = Object.fromEntries(
+  REGIONS.flatMap((region) => (region.records ? [[region.code, region.records]] : [])),
+);
 
 // A region the table does not know is assumed to record everything, so that its empty values read
 // as "could not be read" (UNKNOWN), never as "not recorded" (../shared/STYLE.md lesson 5).

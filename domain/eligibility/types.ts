@@ -10,6 +10,7 @@ import type {
   TitleLevel,
   TitleSeries,
 } from '../codes.js';
+import type { PortalRecords } from '../regions.js';
 import type { Application, Assessment, IntegrityRecord, PersonProfile } from '../types.js';
 import type { DefenceExemptionFlag, ReviewBatch, ScheduledWindow } from './reviewBatch.js';
 
@@ -96,15 +97,7 @@ export interface EligibilityInput {
 }
 
 /** What a portal records at all, by design (../shared/PORTALS.md). */
-export interface PortalRecords {
-  retired: boolean;
-  civilServant: boolean;
-  /** 记过以上处分 and its end. */
-  sanction: boolean;
-  assessments: boolean;
-  employerKind: boolean;
-  location: boolean;
-}
+export type { PortalRecords };
 
 /** A region that answered. `profile` is null when the region holds nothing on the person. */
 export interface RegionAnswer {
