@@ -3,7 +3,6 @@
  * region is its RegionalSource (its Prisma model and mapping module) and its registry entry.
  */
 import type DataLoader from 'dataloader';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
 import type { RegionDefinition } from '../../domain/regions.js';
@@ -13,7 +12,7 @@ import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { checkPageSize, checkYear } from '../../platform/input.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
-import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName } from '../../schema/sdl.js';
+import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName, type SubgraphResolvers } from '../../schema/sdl.js';
 import { requireReadableFilter, suppressSmallCells, withAccessMatrix, type CellDimension } from '../access.js';
 import { forProvince, forProvinceList } from '../accessMatrix.js';
 import type { CursorCodec } from './cursor.js';
@@ -58,7 +57,7 @@ export interface RegionalSecrets {
   cursors: CursorCodec;
 }
 
-export function regionalResolvers(region: RegionDefinition, source: RegionalSource, { identity, cursors }: RegionalSecrets): GraphQLResolverMap<RegionalContext> {
+export function regionalResolvers(region: RegionDefinition, source: RegionalSource, { identity, cursors }: RegionalSecrets): SubgraphResolvers {
   // By ID number in one statement (RegionalSource.applicationsByIdNumber): the duplicate check's
   // hot path, which needs no people lookup first.
   const applicationsOf = (parent: RecordParent, context: RegionalContext) => context.loaders.applicationsByIdNumber.load(parent.idNumber);
@@ -155,7 +154,7 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       levelCode: (application: Application) => TITLE_LEVELS[application.level].code,
       levelLabel: (application: Application) => TITLE_LEVELS[application.level].label,
     },
-  } as GraphQLResolverMap<RegionalContext>;
+  } as SubgraphResolvers;
 }
 
 export function createRegionalSchema(region: RegionDefinition, source: RegionalSource, secrets: RegionalSecrets): GraphQLSchema {
