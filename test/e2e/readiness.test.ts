@@ -14,7 +14,7 @@ import { createGatewayService } from '../../gateway/server.js';
 import { loadConfig } from '../../platform/config.js';
 import { startService } from '../../platform/http.js';
 import { createLogger } from '../../platform/logger.js';
-import { startNamedService } from '../../platform/services.js';
+import { startNamedService } from '../../app/services.js';
 import { shippedManifest } from '../../platform/operationManifest.js';
 import { insertBzPerson } from '../fixtures/portalRows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

@@ -23,7 +23,8 @@ const isTool = (file: string) => TOOLS.some((folder) => file.startsWith(folder))
 function partOf(path: string): { part: string; region?: string } | null {
   const [top, second] = path.split('/');
   if (top === 'subgraphs') {
-    if (/^subgraphs\/access\.[jt]s$/.test(path)) return { part: 'subgraphs/access' };
+    // Files directly under subgraphs/ (access rules, warm-up) are shared by every subgraph.
+    if (path.split('/').length === 2) return { part: 'subgraphs/shared' };
     if (second === 'template' || second === 'province') return { part: `subgraphs/${second}` };
     return { part: 'subgraphs/<region>', region: second };
   }
