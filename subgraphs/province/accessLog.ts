@@ -76,19 +76,21 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
   const retryMs = options.retryMs ?? 2_000;
   const counters = { written: 0, failures: 0, dropped: 0 };
   let pending: AccessLogEntry[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  // One state for where the log is in its life: open (with a flush scheduled or not), or closed,
+  // after which nothing is scheduled again and close() writes what is left.
+  let phase: { kind: 'open'; flushTimer?: NodeJS.Timeout } | { kind: 'closed' } = { kind: 'open' };
   let writing: Promise<void> = Promise.resolve();
-  let closed = false;
   // Not awaited here: a database that cannot be opened shows up as failed writes, logged and counted.
   options.sql.catch(() => undefined);
 
   const schedule = (delay: number) => {
-    if (timer || closed || pending.length === 0) return;
-    timer = setTimeout(() => {
-      timer = undefined;
+    if (phase.kind === 'closed' || phase.flushTimer || pending.length === 0) return;
+    const flushTimer = setTimeout(() => {
+      if (phase.kind === 'open') phase = { kind: 'open' };
       void flush();
     }, delay);
-    timer.unref();
+    flushTimer.unref();
+    phase = { kind: 'open', flushTimer };
   };
 
   async function writeQueued(): Promise<void> {
@@ -170,9 +172,8 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
       }
     },
     async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      if (phase.kind === 'open' && phase.flushTimer) clearTimeout(phase.flushTimer);
+      phase = { kind: 'closed' };
       await flush();
       if (pending.length > 0) {
         log.error({ event: 'access_log_entries_unwritten', entries: pending.length }, 'access log entries could not be written before shutdown');
