@@ -9,7 +9,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, Headers, errors as undiciErrors } from 'undici';
-import { REQUEST_ID_HEADER } from '../platform/http.js';
+import { OPERATION_NAME_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
 import type { ServiceMetrics } from '../platform/metrics.js';
 import { BufferedResponse } from './bufferedResponse.js';
 import { coalesceEntityFetches, type CoalescerOptions } from './coalesce.js';
@@ -164,6 +164,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!('incomingRequestContext' in options)) return;
     const { requestId, internalToken } = options.context;
     if (requestId) options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+    // The operation's name as this gateway parsed it (a GraphQL name, cut to 100 characters), for
+    // the subgraphs' logs and the access log: not the subgraph operation's name, which embeds it.
+    const name = options.incomingRequestContext?.operationName;
+    if (name) options.request.http?.headers.set(OPERATION_NAME_HEADER, name.slice(0, 100));
     // The caller's verified claims travel only with the caller's own operations, signed by the
     // gateway; anything else the gateway sends carries no principal, so the subgraphs refuse it.
     if (internalToken) options.request.http?.headers.set('authorization', `Bearer ${internalToken}`);

@@ -20,7 +20,13 @@ export interface ReadinessReport {
 
 export interface RequestInfo {
   req: IncomingMessage;
+  /** This request's id: the service's own, or at a subgraph the gateway's (see `fromGateway`). */
   requestId: string;
+  /**
+   * The operation's name as the gateway parsed it (`x-operation-name`), at a subgraph called by the
+   * gateway; null otherwise. Never the subgraph operation's name, which a client's name shapes.
+   */
+  operationName: string | null;
   log: Logger;
 }
 
@@ -43,6 +49,13 @@ export interface ServiceOptions<TContext extends BaseContext> {
    * 503 with `warm: not yet`; a failed run (a database still down) is retried every second.
    */
   warmUp?: () => Promise<void>;
+  /**
+   * Whether a request comes from the gateway (a subgraph: it carries a valid gateway token). Only
+   * then are its `x-request-id`, `x-coalesced-request-ids` and `x-operation-name` believed; from
+   * anyone else they are ignored. Absent (the gateway itself): never, so the gateway always logs
+   * its own request id, and a client's `x-request-id` only as `clientRequestId`.
+   */
+  fromGateway?: (req: IncomingMessage) => Promise<boolean>;
 }
 
 export interface RunningService {
@@ -52,7 +65,7 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** A request id from the caller is kept when it is a plain token, so one id spans gateway and subgraphs. */
+/** What a request id must look like to be logged at all: a plain token, at most 100 characters. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -63,9 +76,21 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  */
 export const COALESCED_REQUEST_IDS_HEADER = 'x-coalesced-request-ids';
 
-function requestIdOf(req: IncomingMessage): string {
+/** The operation's name as the gateway parsed it, sent by the gateway with every subgraph call. */
+export const OPERATION_NAME_HEADER = 'x-operation-name';
+
+/** A GraphQL name (spec §2.1.9), bounded: what the gateway sends, and all a subgraph believes. */
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+
+/** The request id a caller sent, when it is a plain token; otherwise none. */
+function givenRequestId(req: IncomingMessage): string | undefined {
   const given = req.headers[REQUEST_ID_HEADER];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : undefined;
+}
+
+function operationNameOf(req: IncomingMessage): string | null {
+  const given = req.headers[OPERATION_NAME_HEADER];
+  return typeof given === 'string' && OPERATION_NAME.test(given) ? given : null;
 }
 
 /** The coalesced operations' request ids, for the log lines of this call; malformed ones are left out. */
@@ -102,7 +127,7 @@ export async function startService<TContext extends BaseContext>(
   const parseJson = bodyParser.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: ['application/json', 'application/graphql-response+json'] });
   let inFlight = 0;
 
-  const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger) => {
+  const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, operationName: string | null, requestLog: Logger) => {
     parseJson(req, res, (error?: BodyParserError) => {
       if (error) {
         const tooLarge = error.type === 'entity.too.large';
@@ -127,7 +152,7 @@ export async function startService<TContext extends BaseContext>(
             search: url.search,
             body: 'body' in req ? (req as IncomingMessage & { body: unknown }).body : undefined,
           },
-          context: () => options.context({ req, requestId, log: requestLog }),
+          context: () => options.context({ req, requestId, operationName, log: requestLog }),
         })
         .then(async (response) => {
           for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -148,8 +173,9 @@ export async function startService<TContext extends BaseContext>(
   };
 
   const server = http.createServer((req, res) => {
-    const requestId = requestIdOf(req);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
+    // Our own id first; a subgraph replaces it with the gateway's once it knows the gateway sent it.
+    const ownId = randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, ownId);
     const path = (req.url ?? '/').split('?')[0];
     inFlight++;
     res.on('close', () => inFlight--);
@@ -170,8 +196,20 @@ export async function startService<TContext extends BaseContext>(
       return;
     }
     if (path === '/graphql') {
-      const coalesced = coalescedIdsOf(req);
-      handleGraphQL(req, res, requestId, log.child(coalesced ? { requestId, coalescedRequestIds: coalesced } : { requestId }));
+      const given = givenRequestId(req);
+      const trusted = options.fromGateway ? options.fromGateway(req).catch(() => false) : Promise.resolve(false);
+      void trusted.then((fromGateway) => {
+        if (fromGateway) {
+          const requestId = given ?? ownId;
+          const coalesced = coalescedIdsOf(req);
+          if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, requestId);
+          handleGraphQL(req, res, requestId, operationNameOf(req), log.child(coalesced ? { requestId, coalescedRequestIds: coalesced } : { requestId }));
+        } else {
+          // A client's id is its own business: kept beside ours only at the gateway, never as ours.
+          const clientRequestId = options.fromGateway ? undefined : given;
+          handleGraphQL(req, res, ownId, null, log.child(clientRequestId ? { requestId: ownId, clientRequestId } : { requestId: ownId }));
+        }
+      });
       return;
     }
     sendError(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');

@@ -4,7 +4,7 @@
  * annual-review verdict, which needs every region's answer and so is computed with @requires over
  * the argument-free applicationsForProvince (../shared/DESIGN.md, patterns 1, 3, 4).
  */
-import { GraphQLError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { decideAnnualReview, type RegionApplications } from '../../domain/annualReviewVerdict.js';
 import { InvalidIdNumberError, maskIdNumber, normaliseTypedIdNumber } from '../../domain/idNumber.js';
 import type { RegionDefinition } from '../../domain/regions.js';
@@ -21,7 +21,10 @@ import { buildSubgraph, provinceSubgraphSdl, recordTypeName, regionTypeName } fr
 
 export interface ProvinceContext {
   log: Logger;
+  /** The gateway's id of the client's operation (platform/http.ts: believed only from the gateway). */
   requestId: string;
+  /** The client's operation name as the gateway parsed it; null when it had none. */
+  operationName?: string | null;
   /** The caller, from the gateway's token (platform/auth.ts). */
   principal: Principal;
 }
@@ -43,16 +46,11 @@ function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyAr
   }));
 }
 
-/** The client's operation name in the gateway's subgraph operation name, `AnnualReview__province__0`. */
-function clientOperationName(info: GraphQLResolveInfo): string | null {
-  const name = info.operation.name?.value;
-  return name ? name.replace(/__province__\d+$/, '').slice(0, 200) : null;
-}
 
 export function createProvinceSchema(regions: readonly RegionDefinition[], identity: Identity, accessLog?: AccessLog): GraphQLSchema {
   const resolvers = {
     Query: {
-      person(_root: unknown, args: { idNumber: string }, context: ProvinceContext, info: GraphQLResolveInfo): PersonParent {
+      person(_root: unknown, args: { idNumber: string }, context: ProvinceContext): PersonParent {
         // Looking people up is for portals and analysts (the access matrix refuses dashboards).
         try {
           const normalised = normaliseTypedIdNumber(args.idNumber);
@@ -64,7 +62,7 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
             region: principal.region,
             subject: principal.subject,
             personKey: key,
-            operation: clientOperationName(info),
+            operation: context.operationName ?? null,
             requestId: context.requestId,
           });
           return { key, idNumberMasked: maskIdNumber(normalised), normalised };

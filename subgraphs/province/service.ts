@@ -83,7 +83,8 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     log,
     apollo,
     metrics,
-    context: async ({ req, requestId, log: requestLog }) => ({ log: requestLog, requestId, principal: await internalTokens.verify(req) }),
+    context: async ({ req, requestId, operationName, log: requestLog }) => ({ log: requestLog, requestId, operationName, principal: await internalTokens.verify(req) }),
+    fromGateway: (req) => internalTokens.verify(req).then(() => true),
     warmUp: async () => {
       await runWarmUp(apollo, PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, { log, requestId: 'warm-up', principal: WARM_UP_PRINCIPAL });
       // Its database answered once (and, embedded, is migrated); later failures are reported below.

@@ -117,6 +117,7 @@ export async function createRegionalService(
     log,
     apollo,
     metrics,
+    fromGateway: (req) => internalTokens.verify(req).then(() => true),
     context: async ({ req, log: requestLog }) => {
       const principal = await internalTokens.verify(req);
       return { loaders: createLoaders(source), log: requestLog, principal };

@@ -1,0 +1,127 @@
+/**
+ * The access log and the services' logs record what the gateway knows, not what a client claims
+ * (issue 11, item 6): the gateway's own request id (a client's `x-request-id` only beside it, as
+ * `clientRequestId`), the operation name as the gateway parsed it, and no `x-coalesced-request-ids`
+ * but the gateway's. A subgraph believes those headers only from the gateway.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayHeaders, startTestSystem, type TestSystem } from '../helpers/system.js';
+
+const ID_NUMBER = '11010519491231002X';
+const FORGED_ID = 'forged-request-id-0001';
+const FORGED_COALESCED = 'forged-coalesced-a forged-coalesced-b';
+
+let system: TestSystem;
+let logDir: string;
+let logFile: string;
+
+beforeAll(async () => {
+  logDir = mkdtempSync(path.join(tmpdir(), 'xjzc-provenance-'));
+  logFile = path.join(logDir, 'system.log');
+  system = await startTestSystem({ env: { LOG_FILE: logFile, LOG_LEVEL: 'debug' } });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  rmSync(logDir, { recursive: true, force: true });
+});
+
+interface LogLine {
+  service?: string;
+  requestId?: string;
+  clientRequestId?: string;
+  coalescedRequestIds?: string[];
+}
+
+const logLines = (): LogLine[] =>
+  readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LogLine);
+
+/** A portal's lookup with the given operation, sent with forged id headers; returns the gateway's id. */
+async function forgedLookup(query: string): Promise<string> {
+  const response = await fetch(system.gatewayUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(await gatewayHeaders({ role: 'portal', region: 'bz', subject: 'bz-clerk-provenance' })),
+      'x-request-id': FORGED_ID,
+      'x-coalesced-request-ids': FORGED_COALESCED,
+      'x-operation-name': 'ForgedOperationName',
+    },
+    body: JSON.stringify({ query, variables: { id: ID_NUMBER } }),
+  });
+  const body = (await response.json()) as { errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  const id = response.headers.get('x-request-id');
+  expect(id).toBeTruthy();
+  return id!;
+}
+
+interface Entry {
+  operation: string | null;
+  requestId: string | null;
+  subject: string;
+}
+
+async function newestEntry(): Promise<Entry> {
+  // Entries are written in batches off the request path.
+  const key = (await system.query<{ person: { key: string } }>('query K($id: String!) { person(idNumber: $id) { key } }', { id: ID_NUMBER })).data!.person.key;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const body = await system.query<{ accessLog: Entry[] }>('query Audit($key: ID!) { accessLog(personKey: $key) { subject operation requestId } }', { key });
+    const entry = body.data?.accessLog.find((candidate) => candidate.subject === 'bz-clerk-provenance');
+    if (entry || Date.now() > deadline) return entry!;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the access log', () => {
+  it("records the gateway's request id and the operation name the gateway parsed, not the client's headers", async () => {
+    const gatewayId = await forgedLookup('query Lookup($id: String!) { person(idNumber: $id) { idNumberMasked annualReview(year: 2024) { verdict } } }');
+    expect(gatewayId).not.toBe(FORGED_ID);
+    const entry = await newestEntry();
+    expect(entry).toMatchObject({ requestId: gatewayId, operation: 'Lookup' });
+  });
+
+  it('records a name shaped like the gateway’s subgraph operation names as it was given', async () => {
+    // The province used to cut `__province__<n>` off its own operation name: a client name ending so lost it.
+    await forgedLookup('query Audit__province__7($id: String!) { person(idNumber: $id) { idNumberMasked } }');
+    await expect.poll(async () => (await newestEntry()).operation, { timeout: 10_000 }).toBe('Audit__province__7');
+  });
+
+  it('records at most the first 100 characters of a long name', async () => {
+    const name = `L${'o'.repeat(150)}ng`;
+    await forgedLookup(`query ${name}($id: String!) { person(idNumber: $id) { idNumberMasked } }`);
+    await expect.poll(async () => (await newestEntry()).operation, { timeout: 10_000 }).toBe(name.slice(0, 100));
+  });
+});
+
+describe('the logs', () => {
+  it("carry the gateway's request id everywhere, the client's only as clientRequestId at the gateway, and no forged coalesced ids", async () => {
+    const gatewayId = await forgedLookup('query Lookup($id: String!) { person(idNumber: $id) { idNumberMasked records { region found } } }');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = logLines();
+    expect(lines.filter((line) => line.requestId === FORGED_ID)).toEqual([]);
+    expect(lines.filter((line) => JSON.stringify(line.coalescedRequestIds ?? []).includes('forged'))).toEqual([]);
+    expect(lines.some((line) => line.service === 'gateway' && line.requestId === gatewayId && line.clientRequestId === FORGED_ID)).toBe(true);
+    expect(lines.filter((line) => line.service !== 'gateway' && line.clientRequestId !== undefined)).toEqual([]);
+  });
+
+  it('at a subgraph, ignore request ids from anyone but the gateway', async () => {
+    const province = system.services.get('province')!;
+    const response = await fetch(province.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'forged-direct-0001', 'x-coalesced-request-ids': 'forged-direct-a' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.headers.get('x-request-id')).not.toBe('forged-direct-0001');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readFileSync(logFile, 'utf8')).not.toContain('forged-direct');
+  });
+});
