@@ -16,7 +16,7 @@ import { LRUCache } from 'lru-cache';
  * - `analyst` reads every region, blind as in 盲评: ID numbers masked, names and employers hidden;
  * - `portal` is one region's portal: people by ID number, the annual-review check, full detail of
  *   its own region's applications and only region, year, kind and status of other regions';
- * - `dashboard` reads statistics only, with small counts suppressed.
+ * - `dashboard` reads statistics only, every count perturbed (subgraphs/accessMatrix.ts).
  */
 export const ROLES = ['analyst', 'portal', 'dashboard'] as const;
 export type Role = (typeof ROLES)[number];

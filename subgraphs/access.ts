@@ -12,14 +12,13 @@ import type { Principal } from '../platform/auth.js';
 import { ErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { derivedFor, enforceAccessMatrix, mayRead } from './accessMatrix.js';
+import { perturbCount } from './template/perturbation.js';
+import type { StatisticsGroup } from './template/source.js';
 
 export interface AccessContext {
   principal: Principal;
   log: Logger;
 }
-
-/** Smallest count a dashboard sees; smaller ones answer `count: null, suppressed: true`. */
-export const SMALL_CELL_THRESHOLD = 5;
 
 /** Denials already logged per request: one line per field and reason, not one per list item. */
 const logged = new WeakMap<object, Set<string>>();
@@ -96,59 +95,24 @@ export function withAccessMatrix(schema: GraphQLSchema, ownRegion: string | null
   return enforceAccessMatrix<AccessContext>(schema, { ownRegion, refuse: (context, info, why, region) => deny(context, info, why, region) });
 }
 
-/** The dimensions of a statistics row a dashboard can group by within one region's answer. */
-export type CellDimension = 'series' | 'specialty' | 'level' | 'reviewKind' | 'status';
-
 /**
- * Statistics rows as a dashboard may see them: small-cell suppression, then complementary
- * (secondary) suppression within the answer.
- *
- * 1. Every count below SMALL_CELL_THRESHOLD is withheld (`count: null, suppressed: true`).
- * 2. A withheld cell must not be derivable by subtraction. For each grouped dimension, the rows
- *    that agree on every other dimension form a line, and the dashboard can read that line's total
- *    by asking again without the dimension. Wherever a line holds a withheld cell, at least two
- *    are withheld and together they count at least SMALL_CELL_THRESHOLD, so the difference of the
- *    total and the shown cells never pins one person down; the smallest shown cells are withheld
- *    too until that holds, and the lines are checked again until nothing changes.
- *
- * What this does not cover, by design of per-answer suppression: differences across review
- * years (one year against all years) and combinations of several answers. The closing note of
- * issue 5 names cell-key perturbation as the way to close those.
+ * Statistics rows as the caller may see them (DERIVED_OUTPUTS.statistics): exact, or perturbed by
+ * the cell-key method (subgraphs/template/perturbation.ts). A perturbed answer needs every group's
+ * cell key; one without is refused rather than published exact (fail closed). A group perturbed
+ * to 0 is left out of a grouped answer, as an empty group is; the ungrouped total always has its
+ * row, as SQL gives it even when 0.
  */
-export function suppressSmallCells<T extends { count: number | null } & Partial<Record<CellDimension, unknown>>>(
-  principal: Principal,
-  rows: T[],
-  dimensions: readonly CellDimension[] = [],
-): Array<T & { suppressed: boolean }> {
-  if (principal.role !== 'dashboard') return rows.map((row) => ({ ...row, suppressed: false }));
-  const count = (index: number) => rows[index]!.count ?? 0;
-  const withheld = new Set(rows.flatMap((row, index) => (row.count !== null && row.count < SMALL_CELL_THRESHOLD ? [index] : [])));
-  for (let changed = withheld.size > 0; changed; ) {
-    changed = false;
-    for (const dimension of dimensions) {
-      const others = dimensions.filter((other) => other !== dimension);
-      const lines = new Map<string, number[]>();
-      rows.forEach((row, index) => {
-        const key = JSON.stringify(others.map((other) => row[other] ?? null));
-        const line = lines.get(key);
-        if (line) line.push(index);
-        else lines.set(key, [index]);
-      });
-      for (const line of lines.values()) {
-        const hidden = line.filter((index) => withheld.has(index));
-        if (hidden.length === 0) continue;
-        const shown = line.filter((index) => !withheld.has(index)).sort((a, b) => count(a) - count(b));
-        let hiddenTotal = hidden.reduce((sum, index) => sum + count(index), 0);
-        let hiddenCells = hidden.length;
-        while ((hiddenCells < 2 || hiddenTotal < SMALL_CELL_THRESHOLD) && shown.length > 0) {
-          const next = shown.shift()!;
-          withheld.add(next);
-          hiddenCells += 1;
-          hiddenTotal += count(next);
-          changed = true;
-        }
-      }
-    }
-  }
-  return rows.map((row, index) => (withheld.has(index) ? { ...row, count: null, suppressed: true } : { ...row, suppressed: false }));
+/** A statistics row as the graph answers it (StatisticsRow). */
+export type PublishedRow = Omit<StatisticsGroup, 'cellKey'> & { region: string | null; suppressed: false; perturbed: boolean };
+
+export function publishStatistics(
+  rows: ReadonlyArray<StatisticsGroup & { region: string | null }>,
+  how: { perturbed: boolean; grouped: boolean },
+): PublishedRow[] {
+  return rows.flatMap(({ cellKey, ...row }): PublishedRow[] => {
+    if (!how.perturbed) return [{ ...row, suppressed: false, perturbed: false }];
+    if (cellKey === undefined) throw new Error('a perturbed statistics answer needs the cell key of every group');
+    const count = perturbCount(row.count, cellKey);
+    return count === 0 && how.grouped ? [] : [{ ...row, count, suppressed: false, perturbed: true }];
+  });
 }

@@ -13,8 +13,8 @@ import { checkPageSize, checkYear } from '../../platform/input.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName, type SubgraphResolvers } from '../../schema/sdl.js';
-import { requireReadableFilter, suppressSmallCells, withAccessMatrix, type CellDimension } from '../access.js';
-import { forProvince, forProvinceList } from '../accessMatrix.js';
+import { publishStatistics, requireReadableFilter, withAccessMatrix } from '../access.js';
+import { derivedFor, forProvince, forProvinceList } from '../accessMatrix.js';
 import type { CursorCodec } from './cursor.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
@@ -42,22 +42,15 @@ function byYear(applications: Application[], year: number | null | undefined): A
 
 const DIMENSION_ORDER: readonly StatisticsDimension[] = ['REGION', 'SERIES', 'SPECIALTY', 'LEVEL', 'REVIEW_KIND', 'STATUS'];
 
-/** The row field of each dimension within one region's answer (REGION is the same on every row). */
-const CELL_DIMENSION: Record<Exclude<StatisticsDimension, 'REGION'>, CellDimension> = {
-  SERIES: 'series',
-  SPECIALTY: 'specialty',
-  LEVEL: 'level',
-  REVIEW_KIND: 'reviewKind',
-  STATUS: 'status',
-};
-
 /** What a region's resolvers need besides its source: the keys its references and cursors are sealed with. */
 export interface RegionalSecrets {
   identity: Identity;
   cursors: CursorCodec;
+  /** The seed of this region's statistics record keys (subgraphs/template/perturbation.ts). */
+  cellKeySeed: bigint;
 }
 
-export function regionalResolvers(region: RegionDefinition, source: RegionalSource, { identity, cursors }: RegionalSecrets): SubgraphResolvers {
+export function regionalResolvers(region: RegionDefinition, source: RegionalSource, { identity, cursors, cellKeySeed }: RegionalSecrets): SubgraphResolvers {
   // By ID number in one statement (RegionalSource.applicationsByIdNumber): the duplicate check's
   // hot path, which needs no people lookup first.
   const applicationsOf = (parent: RecordParent, context: RegionalContext) => context.loaders.applicationsByIdNumber.load(parent.idNumber);
@@ -142,11 +135,13 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
       },
       statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }, context: RegionalContext) => {
         const dimensions = DIMENSION_ORDER.filter((dimension) => args.groupBy.includes(dimension));
-        const groups = await source.statistics(checkYear('year', args.year) ?? null, dimensions.filter((d) => d !== 'REGION'));
-        return suppressSmallCells(
-          context.principal,
+        const grouped = dimensions.filter((d) => d !== 'REGION');
+        // Exact or perturbed by audience (the access matrix); the cell keys cost SQL work only when used.
+        const perturbed = derivedFor('statistics', context.principal, region.code) === 'PERTURBED';
+        const groups = await source.statistics(checkYear('year', args.year) ?? null, grouped, perturbed ? { cellKeySeed } : {});
+        return publishStatistics(
           groups.map((group) => ({ ...group, region: dimensions.includes('REGION') ? region.code : null })),
-          dimensions.flatMap((dimension) => (dimension === 'REGION' ? [] : [CELL_DIMENSION[dimension]])),
+          { perturbed, grouped: grouped.length > 0 },
         );
       },
     },

@@ -15,6 +15,7 @@ import { invalidCursor } from './cursor.js';
 import { groupRows, keyValue, type KeyType } from './keys.js';
 import { lookupShared, reverseLookup, type ApplicationCodes, type LocalValueFilter } from './lookups.js';
 import type { ApplicationFilter, LocalPerson, RegionalSource, StatisticsDimension, StatisticsGroup } from './source.js';
+import { cellKeySql } from './perturbation.js';
 import { mergeStatisticsGroups } from './statistics.js';
 
 /** What the kit needs of a Prisma client: plain SQL. */
@@ -75,7 +76,7 @@ const DIMENSIONS = {
 type GroupedDimension = keyof typeof DIMENSIONS;
 
 /** A row of the statistics query: the local value of each grouped dimension, named by the dimension. */
-type GroupRow = { [D in Exclude<GroupedDimension, 'SPECIALTY'>]?: string | number | null } & { SPECIALTY?: string | null; count: number };
+type GroupRow = { [D in Exclude<GroupedDimension, 'SPECIALTY'>]?: string | number | null } & { SPECIALTY?: string | null; count: number; cellKey?: number };
 
 /** A list of local values bound as one SQL array of their type (a code table holds text or integers). */
 function localArray(values: readonly (string | number)[], like: readonly (string | number)[]): Sql {
@@ -167,12 +168,13 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
       return row?.count ?? 0;
     },
 
-    async statistics(year, groupBy) {
+    async statistics(year, groupBy, options = {}) {
       const dimensions = [...new Set(groupBy)].filter((dimension): dimension is GroupedDimension => dimension in DIMENSIONS);
       const columns = dimensions.map((dimension) => sql`${applications.columns[DIMENSIONS[dimension]]} AS ${raw(`"${dimension}"`)}`);
       const grouped = dimensions.map((dimension) => applications.columns[DIMENSIONS[dimension]]);
       const rows = await db.$queryRaw<GroupRow[]>(sql`
         SELECT ${columns.length > 0 ? sql`${join(columns)},` : empty} count(*)::int AS "count"
+               ${options.cellKeySeed === undefined ? empty : sql`, ${cellKeySql(applications.key.column, options.cellKeySeed)} AS "cellKey"`}
           FROM ${applications.from}
          WHERE ${year === null ? sql`TRUE` : sql`${applications.year} = ${year}::int`}
          ${grouped.length > 0 ? sql`GROUP BY ${join(grouped)}` : empty}`);
@@ -187,6 +189,7 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
             reviewKind: has('REVIEW_KIND') ? lookupShared(codes.reviewKind, row.REVIEW_KIND ?? null) : null,
             status: has('STATUS') ? lookupShared(codes.status, row.STATUS ?? null) : null,
             count: row.count,
+            ...(row.cellKey === undefined ? {} : { cellKey: row.cellKey }),
           };
         }),
       );

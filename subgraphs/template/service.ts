@@ -22,6 +22,7 @@ import { createRegionalSchema, type RegionalContext } from './createRegionalSubg
 import { createCursorCodec } from './cursor.js';
 import { loggingReporter } from './dataQuality.js';
 import { createLoaders } from './loaders.js';
+import { cellKeySeed } from './perturbation.js';
 import type { RegionalModule } from './module.js';
 import { regionalWarmUpOperation, runWarmUp, WARM_UP_PRINCIPAL } from '../warmUp.js';
 
@@ -105,6 +106,7 @@ export async function createRegionalService(
     schema: createRegionalSchema(region, source, {
       identity,
       cursors: createCursorCodec(config.identitySecret, region.code),
+      cellKeySeed: cellKeySeed(config.identitySecret, region.code),
     }),
     formatError: subgraphErrorFormatter(region.code, log),
     includeStacktraceInErrorResponses: false,

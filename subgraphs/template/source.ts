@@ -43,7 +43,7 @@ export interface Page<T> {
 
 export type StatisticsDimension = 'REGION' | 'SERIES' | 'SPECIALTY' | 'LEVEL' | 'REVIEW_KIND' | 'STATUS';
 
-/** A group of applications before suppression: dimensions not grouped by are null. */
+/** A group of applications before perturbation: dimensions not grouped by are null. */
 export interface StatisticsGroup {
   series: TitleSeries | null;
   specialty: string | null;
@@ -51,6 +51,16 @@ export interface StatisticsGroup {
   reviewKind: ReviewKind | null;
   status: ApplicationStatus | null;
   count: number;
+  /**
+   * The group's cell key (subgraphs/template/perturbation.ts): the sum of its records' keys modulo
+   * the key range. Present only when asked for, with the region's seed.
+   */
+  cellKey?: number;
+}
+
+export interface StatisticsOptions {
+  /** Compute each group's cell key from record keys with this seed (cellKeySeed). */
+  cellKeySeed?: bigint;
 }
 
 export interface ImpossibleBirthDates {
@@ -88,7 +98,7 @@ export interface RegionalSource {
    * computed by SQL GROUP BY on the local columns and then mapped; groups whose local values map
    * to the same shared value are added together.
    */
-  statistics(year: number | null, groupBy: readonly StatisticsDimension[]): Promise<StatisticsGroup[]>;
+  statistics(year: number | null, groupBy: readonly StatisticsDimension[], options?: StatisticsOptions): Promise<StatisticsGroup[]>;
   /**
    * Rows whose ID number is valid in form (gateway.normalise_id_number) but whose birth date
    * (gateway.id_number_birth_date) is no calendar date, before 1900-01-01 or after `today`

@@ -1,9 +1,9 @@
 /**
  * The side doors of issue 11, tried as an attacker would, through the gateway on real PostgreSQL:
  * the sealed person reference in clients' hands (item 1), eligibility reasons that quote what the
- * caller may not read (item 3), and oracles that rebuild forbidden fields (item 4): naming another
+ * caller may not read (item 3), oracles that rebuild forbidden fields (item 4): naming another
  * region's application to the annual-review check, and filtering a region's list on fields the
- * caller may not read. Each attack is also run by a caller who may see the data, so that each test
+ * caller may not read; and statistics undone by differencing (item 5). Each attack is also run by a caller who may see the data, so that each test
  * shows the data is there to leak.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,13 @@ const PERSON = withCheck('65280119850505123');
 const AKS_BATCH = 'AKS-2024-JXDZ-HG';
 const BAN_LISTED = '2023-05-10';
 const BAN_UNTIL = '2028-05-09';
+
+/** bz applications by year and level (初级, 中级, 副高级), besides PERSON's 2024 中级: small cells in 2022. */
+const BZ_CELLS: Record<number, Record<string, number>> = {
+  2022: { 初级: 1, 中级: 2, 副高级: 1 },
+  2023: { 初级: 4, 中级: 3, 副高级: 5 },
+  2024: { 初级: 6, 中级: 2, 副高级: 3 },
+};
 
 const bzPortal: TestCaller = { role: 'portal', region: 'bz', subject: 'bz-clerk' };
 const analyst: TestCaller = { role: 'analyst' };
@@ -45,6 +52,17 @@ beforeAll(async () => {
         [{ listedOn: BAN_LISTED, banYears: 5 }],
       );
       aksApplicationId = `aks:${aks.applicationIds[0]}`;
+      let serial = 0;
+      for (const [year, levels] of Object.entries(BZ_CELLS)) {
+        for (const [level, count] of Object.entries(levels)) {
+          for (let index = 0; index < count; index++) {
+            serial++;
+            await insertBzPerson(databases.bz!.sql, { xm: `统计${serial}`, sfzh: withCheck(`6528011960${String(serial).padStart(5, '0')}12`) }, [
+              { sbnd: Number(year), pslb: '评审', sbjb: level, zt: 7 },
+            ]);
+          }
+        }
+      }
     },
   });
 });
@@ -200,9 +218,63 @@ describe('oracles (issue 11, item 4)', () => {
     expect(summary.data!.regions[0]!.applications.totalCount).toBe(1);
     const own = await as<{ regions: Array<{ applications: { totalCount: number } }> }>(
       bzPortal,
-      `{ regions(codes: ["bz"]) { applications(filter: { level: [INTERMEDIATE], series: [ENGINEERING] }) { totalCount } } }`,
+      `{ regions(codes: ["bz"]) { applications(filter: { level: [INTERMEDIATE], series: [ENGINEERING], reviewKind: [PRIVATE_ENTERPRISE_REVIEW] }) { totalCount } } }`,
     );
     expect(own.errors).toBeUndefined();
     expect(own.data!.regions[0]!.applications.totalCount).toBe(1);
+  });
+});
+
+type StatisticsRow = { level: string | null; count: number; perturbed: boolean };
+type StatisticsData = { regions: Array<{ code: string; statistics: StatisticsRow[] | null }> };
+const byLevelName = (rows: StatisticsRow[]): Record<string, StatisticsRow> => Object.fromEntries(rows.map((row) => [String(row.level), row]));
+
+const BY_LEVEL = `query ($year: Int, $codes: [String!], $groupBy: [StatisticsDimension!]!) {
+  regions(codes: $codes) { code statistics(year: $year, groupBy: $groupBy) { level count perturbed } }
+}`;
+
+describe('statistics (issue 11, item 5)', () => {
+  const dashboard: TestCaller = { role: 'dashboard' };
+  const byLevel = async (caller: TestCaller, year: number | null, groupBy: string[] = ['LEVEL'], codes = ['bz']) => {
+    const body = await as<StatisticsData>(caller, BY_LEVEL, { year, codes, groupBy });
+    expect(body.errors).toBeUndefined();
+    return byLevelName(body.data!.regions[0]!.statistics!);
+  };
+
+  it('do not give a dashboard 2022 back as all years minus 2023 minus 2024', async () => {
+    const levels = ['JUNIOR', 'INTERMEDIATE', 'ASSOCIATE_SENIOR'];
+    const exact = await byLevel(analyst, 2022);
+    expect(levels.map((level) => exact[level]?.count)).toEqual([1, 2, 1]);
+    const [all, y2023, y2024, y2022] = await Promise.all([null, 2023, 2024, 2022].map((year) => byLevel(dashboard, year)));
+    const shown = (rows: typeof all, level: string) => rows![level]?.count ?? 0;
+    const rebuilt = levels.map((level) => shown(all, level) - shown(y2023, level) - shown(y2024, level));
+    // Before perturbation the three differences were exactly 1, 2 and 1.
+    expect(rebuilt).not.toEqual([1, 2, 1]);
+    // 2022's own cells never show a 1 or a 2, and are marked as perturbed.
+    for (const level of levels) expect([0, 3]).toContain(shown(y2022, level));
+    expect(Object.values(y2022!).every((row) => row.perturbed)).toBe(true);
+  });
+
+  it('give a dashboard the same count for the same cell however it is asked', async () => {
+    const alone = await byLevel(dashboard, 2023);
+    const withRegion = await byLevel(dashboard, 2023, ['REGION', 'LEVEL']);
+    const everyRegion = await as<StatisticsData>(dashboard, BY_LEVEL, { year: 2023, codes: null, groupBy: ['LEVEL'] });
+    const bz = byLevelName(everyRegion.data!.regions.find((region) => region.code === 'bz')!.statistics!);
+    const counts = (rows: Record<string, { count: number }>) => Object.fromEntries(Object.entries(rows).map(([level, row]): [string, number] => [level, row.count]));
+    expect(counts(withRegion)).toEqual(counts(alone));
+    expect(counts(bz)).toEqual(counts(alone));
+  });
+
+  it("read a portal's own region exactly and another region's perturbed", async () => {
+    const own = await byLevel(bzPortal, 2022);
+    expect(own.JUNIOR).toEqual({ level: 'JUNIOR', count: 1, perturbed: false });
+    const other = await as<StatisticsData>(bzPortal, BY_LEVEL, { year: 2024, codes: ['aks'], groupBy: [] });
+    expect(other.errors).toBeUndefined();
+    // aks holds one 2024 application: a portal of bz sees it as 0 or 3, never as 1.
+    const [row] = other.data!.regions[0]!.statistics!;
+    expect(row!.perturbed).toBe(true);
+    expect([0, 3]).toContain(row!.count);
+    const aksPortal = await as<StatisticsData>({ role: 'portal', region: 'aks' }, BY_LEVEL, { year: 2024, codes: ['aks'], groupBy: [] });
+    expect(aksPortal.data!.regions[0]!.statistics![0]).toEqual({ level: null, count: 1, perturbed: false });
   });
 });
