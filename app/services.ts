@@ -75,6 +75,7 @@ export async function startNamedService(name: string, config: Config, start: num
       regions: Object.keys(config.regionDatabases),
       production: config.environment === 'production',
       metrics,
+      admission: config.admission,
     });
     return started(await startService(gateway, listenOn, config.listenHost), gateway.close);
   }

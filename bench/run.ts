@@ -143,6 +143,10 @@ async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): P
   const env: Record<string, string> = {
     ...BENCH_SECRETS,
     LOG_LEVEL: 'warn',
+    // The load comes from one token per workload: no per-principal limit (README "Configuration").
+    RATE_LIMIT_PORTAL: '0',
+    RATE_LIMIT_ANALYST: '0',
+    RATE_LIMIT_DASHBOARD: '0',
     ...Object.fromEntries(names.map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])])),
     ...Object.fromEntries(BENCH_REGIONS.map((region) => [`${region.toUpperCase()}_DATABASE_URL`, dataset.urls[region]])),
     ...(dataset.provinceUrl ? { PROVINCE_DATABASE_URL: dataset.provinceUrl } : {}),

@@ -7,10 +7,11 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { readFileSync } from 'node:fs';
 import { createInternalTokenSigner, type Principal } from '../platform/auth.js';
-import type { AuthConfig } from '../platform/config.js';
+import type { AdmissionConfig, AuthConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
 import { ServiceMetrics } from '../platform/metrics.js';
+import { admissionPlugin } from './admission.js';
 import { operationResolutionPlugin, servedOperationTypes } from './operations.js';
 import { disableGatewayTelemetry, offlinePlugins } from '../platform/offline.js';
 import { createAuthenticator } from './authenticate.js';
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   limits?: QueryLimits;
   /** The gateway's Prometheus registry. @default a registry of its own */
   metrics?: ServiceMetrics;
+  /** Rate limits per principal and admission by priority (gateway/admission.ts). @default none */
+  admission?: AdmissionConfig;
   /** How /ready judges the subgraphs (gateway/readiness.ts). */
   readiness?: Omit<SubgraphReadinessOptions, 'log'>;
 }
@@ -109,6 +112,7 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     plugins: [
       ...offlinePlugins<GatewayRequestContext>(),
       operationResolutionPlugin() as ApolloServerPlugin<GatewayRequestContext>,
+      ...(options.admission ? [admissionPlugin<GatewayRequestContext>(options.admission)] : []),
       ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
       operationLogPlugin(),
       metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),

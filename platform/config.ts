@@ -59,6 +59,27 @@ export interface Config {
   auth: AuthConfig;
   /** Key of the short-lived token the gateway signs for the subgraphs (INTERNAL_TOKEN_SECRET). */
   internalTokenSecret: string;
+  /** The gateway's rate limits per principal and its admission by priority (gateway/admission.ts). */
+  admission: AdmissionConfig;
+}
+
+export interface AdmissionConfig {
+  /** The rate limits' window, seconds (RATE_LIMIT_WINDOW_SECONDS). */
+  windowSeconds: number;
+  /**
+   * Points one principal (token subject, within its role) may spend per window: one per root
+   * field of an operation, aliases counted (RATE_LIMIT_PORTAL, RATE_LIMIT_ANALYST,
+   * RATE_LIMIT_DASHBOARD). 0: no limit for that role.
+   */
+  pointsPerRole: Record<'analyst' | 'portal' | 'dashboard', number>;
+  /** Operations running at once in the gateway (GATEWAY_MAX_CONCURRENT). */
+  maxConcurrent: number;
+  /** Of those, slots only portals may use (GATEWAY_RESERVED_FOR_PORTALS). */
+  reservedForPortals: number;
+  /** Portal operations that may wait for a slot (GATEWAY_PORTAL_QUEUE). */
+  portalQueueLimit: number;
+  /** How long one may wait before it is answered OVERLOADED, ms (GATEWAY_PORTAL_QUEUE_TIMEOUT_MS). */
+  portalQueueTimeoutMs: number;
 }
 
 /** Where the key that checks clients' JWTs comes from: exactly one of these. */
@@ -130,6 +151,15 @@ const variables = z.object({
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().default(DEFAULT_AUTH_AUDIENCE),
   INTERNAL_TOKEN_SECRET: hmacKey.optional(),
+  RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 3_600).default(60),
+  // A portal clerk's checks: 50 root fields a second for a minute; an analyst's script 10.
+  RATE_LIMIT_PORTAL: wholeNumber(0, 100_000_000).default(3_000),
+  RATE_LIMIT_ANALYST: wholeNumber(0, 100_000_000).default(600),
+  RATE_LIMIT_DASHBOARD: wholeNumber(0, 100_000_000).default(600),
+  GATEWAY_MAX_CONCURRENT: wholeNumber(1, 100_000).default(64),
+  GATEWAY_RESERVED_FOR_PORTALS: wholeNumber(0, 100_000).default(16),
+  GATEWAY_PORTAL_QUEUE: wholeNumber(0, 1_000_000).default(512),
+  GATEWAY_PORTAL_QUEUE_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
 });
 
 /** One variable per service (or region) with the same rule, e.g. BZ_PORT, AKS_PORT, … */
@@ -148,6 +178,10 @@ function crossChecks(env: Variables, context: z.RefinementCtx): void {
   // A client holding tokens of the shared secret could otherwise forge the gateway's own.
   if (env.INTERNAL_TOKEN_SECRET !== undefined && env.INTERNAL_TOKEN_SECRET === env.AUTH_JWT_SECRET) {
     fail('INTERNAL_TOKEN_SECRET', 'must differ from AUTH_JWT_SECRET');
+  }
+  // Analysts and dashboards need at least one slot of their own.
+  if (env.GATEWAY_RESERVED_FOR_PORTALS >= env.GATEWAY_MAX_CONCURRENT) {
+    fail('GATEWAY_RESERVED_FOR_PORTALS', `must be less than GATEWAY_MAX_CONCURRENT (${env.GATEWAY_MAX_CONCURRENT})`);
   }
   if (!production) return;
   if (given.length === 0) fail('AUTH_JWKS_URL', '(or AUTH_JWT_PUBLIC_KEY, or AUTH_JWT_SECRET) must be set in production: there is no default key there');
@@ -228,5 +262,13 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
       audience: values.AUTH_JWT_AUDIENCE,
     },
     internalTokenSecret: values.INTERNAL_TOKEN_SECRET ?? DEVELOPMENT_INTERNAL_TOKEN_SECRET,
+    admission: {
+      windowSeconds: values.RATE_LIMIT_WINDOW_SECONDS,
+      pointsPerRole: { portal: values.RATE_LIMIT_PORTAL, analyst: values.RATE_LIMIT_ANALYST, dashboard: values.RATE_LIMIT_DASHBOARD },
+      maxConcurrent: values.GATEWAY_MAX_CONCURRENT,
+      reservedForPortals: values.GATEWAY_RESERVED_FOR_PORTALS,
+      portalQueueLimit: values.GATEWAY_PORTAL_QUEUE,
+      portalQueueTimeoutMs: values.GATEWAY_PORTAL_QUEUE_TIMEOUT_MS,
+    },
   };
 }

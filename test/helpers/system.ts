@@ -51,6 +51,12 @@ export async function startTestSystem(options: {
     NODE_ENV: 'test',
     IDENTITY_SECRET: TEST_IDENTITY_SECRET,
     SUBGRAPH_TIMEOUT_MS: '3000',
+    // The suites send bursts from one test token; the limits have a suite of their own
+    // (test/e2e/rate-limits.test.ts), which sets them through `env`.
+    RATE_LIMIT_PORTAL: '0',
+    RATE_LIMIT_ANALYST: '0',
+    RATE_LIMIT_DASHBOARD: '0',
+    GATEWAY_MAX_CONCURRENT: '10000',
     ...Object.fromEntries(REGIONS.map((region) => [`${region.code.toUpperCase()}_DATABASE_URL`, databases[region.code]!.url])),
     PROVINCE_DATABASE_URL: provinceDatabase.url,
     ...options.env,

@@ -89,3 +89,30 @@ describe('configuration', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('admission configuration (rate limits and priority)', () => {
+  it('has validated defaults', () => {
+    expect(loadConfig({}).admission).toEqual({
+      windowSeconds: 60,
+      pointsPerRole: { portal: 3_000, analyst: 600, dashboard: 600 },
+      maxConcurrent: 64,
+      reservedForPortals: 16,
+      portalQueueLimit: 512,
+      portalQueueTimeoutMs: 5_000,
+    });
+  });
+
+  it('takes 0 as no limit for a role', () => {
+    expect(loadConfig({ RATE_LIMIT_ANALYST: '0' }).admission.pointsPerRole.analyst).toBe(0);
+  });
+
+  it.each([
+    [{ RATE_LIMIT_ANALYST: '-1' }, /RATE_LIMIT_ANALYST must be a whole number from 0/],
+    [{ RATE_LIMIT_PORTAL: 'many' }, /RATE_LIMIT_PORTAL must be a whole number/],
+    [{ RATE_LIMIT_WINDOW_SECONDS: '0' }, /RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1/],
+    [{ GATEWAY_MAX_CONCURRENT: '4', GATEWAY_RESERVED_FOR_PORTALS: '4' }, /GATEWAY_RESERVED_FOR_PORTALS must be less than GATEWAY_MAX_CONCURRENT \(4\)/],
+  ])('refuses %o, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
