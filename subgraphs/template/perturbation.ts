@@ -9,12 +9,13 @@
  *
  * Record keys. The portals' databases are not ours to write, so the key is not stored with each
  * record, as statistical offices do, but derived from its identity in SQL: PostgreSQL's seeded hash
- * (`hashtextextended`) of the application's key, seeded by a value derived from IDENTITY_SECRET and
- * the region (`cellKeySeed`). It is as stable as the record's key and the secret, and unknown to
- * anyone without the secret. The sum is taken in the GROUP BY (`cellKeySql`), and groups that map to
- * one shared value are merged by adding their sums (mergeStatisticsGroups).
+ * of the application's key (`hashint8extended`, or `hashtextextended` for a text key), seeded by a
+ * value derived from IDENTITY_SECRET and the region (`cellKeySeed`). It is as stable as the
+ * record's key and the secret, and unknown to anyone without the secret. The sum is taken in the
+ * GROUP BY (`cellKeySql`), and groups that map to one shared value are merged by adding their sums
+ * (mergeStatisticsGroups).
  *
- * The table (PERTURBATION below; docs/access.md and README "Access control"):
+ * The table (`perturbCount` below; docs/access.md and README "Access control"):
  * - a count of 0 stays 0; a true empty cell has no row at all;
  * - 1 and 2 never show: they become 0 or 3, keeping the expected count (1 → 0 with p 2/3, 3 with
  *   p 1/3; 2 → 0 with p 1/3, 3 with p 2/3);
@@ -35,12 +36,15 @@ export function cellKeySeed(secret: string, region: string): bigint {
 
 /**
  * The cell key of a GROUP BY's group, in SQL: the sum of its records' keys, modulo the range.
- * `recordKey` is the application's own key (any type; hashed as text).
+ * `recordKey` is the application's own key. Integer keys are hashed as integers: about five times
+ * cheaper than through text (measured on 400,000 rows: +15% over the bare GROUP BY, against +70%).
  */
-export function cellKeySql(recordKey: Sql, seed: bigint): Sql {
+export function cellKeySql(recordKey: Sql, keyType: 'bigint' | 'int' | 'text', seed: bigint): Sql {
   const mask = raw(String(CELL_KEY_RANGE - 1));
   const range = raw(String(CELL_KEY_RANGE));
-  return sql`(coalesce(sum(hashtextextended((${recordKey})::text, ${seed.toString()}::bigint) & ${mask}), 0) % ${range})::int`;
+  const seedValue = sql`${seed.toString()}::bigint`;
+  const hash = keyType === 'text' ? sql`hashtextextended((${recordKey})::text, ${seedValue})` : sql`hashint8extended((${recordKey})::bigint, ${seedValue})`;
+  return sql`(coalesce(sum(${hash} & ${mask}), 0) % ${range})::int`;
 }
 
 /** The cell key of the union of two disjoint cells. */

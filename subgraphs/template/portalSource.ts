@@ -174,7 +174,7 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
       const grouped = dimensions.map((dimension) => applications.columns[DIMENSIONS[dimension]]);
       const rows = await db.$queryRaw<GroupRow[]>(sql`
         SELECT ${columns.length > 0 ? sql`${join(columns)},` : empty} count(*)::int AS "count"
-               ${options.cellKeySeed === undefined ? empty : sql`, ${cellKeySql(applications.key.column, options.cellKeySeed)} AS "cellKey"`}
+               ${options.cellKeySeed === undefined ? empty : sql`, ${cellKeySql(applications.key.column, applications.key.type.sqlType, options.cellKeySeed)} AS "cellKey"`}
           FROM ${applications.from}
          WHERE ${year === null ? sql`TRUE` : sql`${applications.year} = ${year}::int`}
          ${grouped.length > 0 ? sql`GROUP BY ${join(grouped)}` : empty}`);
