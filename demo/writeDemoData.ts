@@ -20,7 +20,7 @@ import { wlmqGenerator } from './wlmq.js';
 
 export type { DemoRegion } from './region.js';
 
-export type DemoTargets = Partial<Record<DemoRegion, SqlClient>>;
+export type DemoTargets = Partial<Record<DemoRegion, SqlClient>> & Record<string, SqlClient>;
 
 export interface DemoProgress {
   region: DemoRegion;

@@ -1,4 +1,4 @@
-// Generates the three portals' Prisma clients into generated/prisma/<region>.
+// Generates the portals' Prisma clients into generated/prisma/<region> (or those of the schemas named).
 //
 // Why the environment variable: Prisma 7's CLI refuses to start unless it can resolve its
 // schema-engine binary, which it would download, and this machine (like many locked-down build
@@ -17,8 +17,10 @@ if (!env.PRISMA_SCHEMA_ENGINE_BINARY || !existsSync(env.PRISMA_SCHEMA_ENGINE_BIN
 }
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 const cli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
-for (const region of readdirSync(path.join(root, 'prisma'))) {
-  const schema = path.join(root, 'prisma', region, 'schema.prisma');
+// Schemas named on the command line (a test's fixture region), else every region's.
+const named = process.argv.slice(2).map((schema) => path.resolve(root, schema));
+const schemas = named.length > 0 ? named : readdirSync(path.join(root, 'prisma')).map((region) => path.join(root, 'prisma', region, 'schema.prisma'));
+for (const schema of schemas) {
   if (!existsSync(schema)) continue;
-  execFileSync(process.execPath, [cli, 'generate', '--schema', schema], { cwd: root, env, stdio: 'inherit' });
+  execFileSync(process.execPath, [cli, 'generate', '--schema', schema], { cwd: root, env, stdio: named.length > 0 ? 'pipe' : 'inherit' });
 }

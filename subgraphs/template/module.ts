@@ -4,6 +4,7 @@
  */
 import { regionByCode, REGIONS, type RegionDefinition } from '../../domain/regions.js';
 import type { PrismaAdapter } from '../../platform/database/adapter.js';
+import type { SqlClient } from '../../platform/database/sql.js';
 import type { DataQualityReporter } from './dataQuality.js';
 import type { RegionalSource } from './source.js';
 
@@ -28,6 +29,10 @@ export interface ConnectedSource {
 export interface RegionalModule {
   region: RegionDefinition;
   connect(adapter: PrismaAdapter, hooks: SourceHooks): ConnectedSource;
+  /** The portal's migrations. @default prisma/<code>/migrations */
+  migrations?: string;
+  /** Fills an embedded database with demo rows; a region the demo generator (demo/) does not know must. */
+  demoRows?: (sql: SqlClient) => Promise<unknown>;
 }
 
 /** What the kit needs of a region's generated Prisma client, made with `log: QUERY_EVENTS`. */
@@ -48,11 +53,13 @@ export function prismaRegion<P extends RegionalPrismaClient>(
   client: (adapter: PrismaAdapter) => P,
   createSource: (prisma: P, report: DataQualityReporter) => RegionalSource,
   regions: readonly RegionDefinition[] = REGIONS,
+  options: Pick<RegionalModule, 'migrations' | 'demoRows'> = {},
 ): RegionalModule {
   const region = regionByCode(code, regions);
   if (!region) throw new Error(`No region ${code} in the registry`);
   return {
     region,
+    ...options,
     connect(adapter, hooks) {
       const prisma = client(adapter);
       prisma.$on('query', hooks.onStatement);

@@ -50,9 +50,11 @@ async function embeddedAdapter(
 ): Promise<{ adapter: PrismaAdapter; close(): Promise<void> }> {
   const db = await openEmbeddedDatabase();
   const sql = createEmbeddedClient(db);
-  await migrate(sql, regionMigrationsDir(module.region.code));
-  const summary = fill ? await fill(sql) : null;
-  log.info({ demo: summary }, fill ? 'embedded database migrated and filled with demo data' : 'embedded database migrated, left empty');
+  await migrate(sql, module.migrations ?? regionMigrationsDir(module.region.code));
+  // A region the demo generator does not know brings its own rows.
+  const filler = module.demoRows ?? fill;
+  const summary = filler ? await filler(sql) : null;
+  log.info({ demo: summary }, filler ? 'embedded database migrated and filled with demo data' : 'embedded database migrated, left empty');
   return { adapter: prismaAdapterFor({ kind: 'embedded', db }), close: () => db.close() };
 }
 

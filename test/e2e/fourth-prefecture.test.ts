@@ -1,0 +1,182 @@
+/**
+ * Adding a prefecture end to end: a fourth region (hm, test/fixtures/prefecture) with its own
+ * portal schema and local names, built on the region kit, one registry entry, its own demo rows in
+ * an embedded database, and a supergraph composed here with it. Through the gateway, the contract
+ * answers with hm in it: the annual review counts hm's application, eligibility weighs it, and hm
+ * has its statistics and list like the other regions.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDemoData } from '../../demo/writeDemoData.js';
+import { REGIONS } from '../../domain/regions.js';
+import { composeSupergraph } from '../../gateway/compose.js';
+import { createGatewayService } from '../../gateway/server.js';
+import { loadConfig } from '../../platform/config.js';
+import type { BaseContext } from '@apollo/server';
+import { startService, type RunningService, type ServiceOptions } from '../../platform/http.js';
+import { createLogger } from '../../platform/logger.js';
+import { ServiceMetrics } from '../../platform/metrics.js';
+import { startNamedService } from '../../app/services.js';
+import { createProvinceService } from '../../subgraphs/province/service.js';
+import { createRegionalService } from '../../subgraphs/template/service.js';
+import { insertBzPerson } from '../fixtures/portalRows.js';
+import { DEMO_PERSON, HAMI, hmModule, type HmPrismaClient } from '../fixtures/prefecture/region.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { gatewayHeaders, TEST_IDENTITY_SECRET, type GraphQLBody } from '../helpers/system.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const REGISTRY = [...REGIONS, HAMI];
+const NOBODY = '65050219700101001X';
+
+const databases: TestDatabase[] = [];
+const running: RunningService[] = [];
+const closers: Array<() => Promise<void>> = [];
+let gatewayUrl = '';
+
+async function query<T>(text: string, caller: Parameters<typeof gatewayHeaders>[0] = { role: 'analyst' }, variables: Record<string, unknown> = {}): Promise<GraphQLBody<T>> {
+  const response = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await gatewayHeaders(caller)) },
+    body: JSON.stringify({ query: text, variables }),
+  });
+  return (await response.json()) as GraphQLBody<T>;
+}
+
+beforeAll(async () => {
+  // The region's Prisma client, from its own schema (the step `npm run generate` does for prisma/*).
+  execFileSync(process.execPath, ['scripts/prisma-generate.mjs', 'test/fixtures/prefecture/schema.prisma'], { cwd: ROOT });
+  const clientPath = new URL('../../generated/prisma/hm/client.ts', import.meta.url).href;
+  const { PrismaClient } = (await import(/* @vite-ignore */ clientPath)) as { PrismaClient: HmPrismaClient };
+
+  const env: Record<string, string> = { NODE_ENV: 'test', IDENTITY_SECRET: TEST_IDENTITY_SECRET, SUBGRAPH_TIMEOUT_MS: '5000' };
+  for (const region of REGIONS) {
+    const database = await createTestDatabase(region.code);
+    databases.push(database);
+    env[`${region.code.toUpperCase()}_DATABASE_URL`] = database.url;
+    // The demo person also applied in bz, in 2023: a year apart, so only hm's counts for 2024.
+    if (region.code === 'bz') await insertBzPerson(database.sql, { xm: '哈测一', sfzh: DEMO_PERSON }, [{ sbnd: 2023, pslb: '评审', zt: 7 }]);
+  }
+  const province = await createTestDatabase('province');
+  databases.push(province);
+  env.PROVINCE_DATABASE_URL = province.url;
+  // hm has no database URL: it runs embedded, migrated from its own migrations and filled with its demo rows.
+  const config = loadConfig(env, REGISTRY.map((region) => region.code));
+  const serve = async <C extends BaseContext>(service: ServiceOptions<C> & { close(): Promise<void> }) => {
+    const started = await startService(service, 0, config.listenHost);
+    running.push(started);
+    closers.push(() => service.close());
+    return started.url;
+  };
+  const services = (name: string) => ({ log: createLogger({ service: name, level: config.logLevel }), metrics: new ServiceMetrics(name, { processMetrics: false }) });
+
+  const subgraphUrls: Record<string, string> = {};
+  for (const region of REGIONS) {
+    const started = await startNamedService(region.code, config, 0);
+    closers.push(() => started.stop());
+    subgraphUrls[region.code] = started.url;
+  }
+  const hm = services('hm');
+  subgraphUrls.hm = await serve(await createRegionalService(hmModule(PrismaClient), config, hm.log, hm.metrics));
+  const provinceServices = services('province');
+  subgraphUrls.province = await serve(createProvinceService(REGISTRY, config, provinceServices.log, provinceServices.metrics));
+  const gateway = services('gateway');
+  const url = await serve(
+    createGatewayService({
+      subgraphUrls,
+      supergraphSdl: composeSupergraph(REGISTRY),
+      timeoutMs: config.subgraphTimeoutMs,
+      log: gateway.log,
+      auth: config.auth,
+      internalTokenSecret: config.internalTokenSecret,
+      regions: REGISTRY.map((region) => region.code),
+      metrics: gateway.metrics,
+    }),
+  );
+  gatewayUrl = url;
+}, 180_000);
+
+afterAll(async () => {
+  for (const service of running.reverse()) await service.stop();
+  for (const close of closers) await close();
+  for (const database of databases) await database.drop();
+});
+
+describe('a fourth prefecture, added with its folder and one registry entry', () => {
+  it('is a region like the others', async () => {
+    const { data, errors } = await query<{ regions: Array<{ code: string; name: string; divisionCode: string }> }>(`{ regions { code name divisionCode } }`);
+    expect(errors).toBeUndefined();
+    expect(data!.regions).toContainEqual({ code: 'hm', name: '哈密市', divisionCode: '650500' });
+    expect(data!.regions.map((region) => region.code)).toEqual(['bz', 'aks', 'wlmq', 'hm']);
+  });
+
+  it('counts its application in the annual review, and answers for people it does not know', async () => {
+    const ANNUAL = `query ($id: String!) { person(idNumber: $id) {
+      records { region found }
+      annualReview(year: 2024) { verdict complete missingRegions counted { region year reviewKind status } }
+    } }`;
+    type Annual = { person: { records: Array<{ region: string; found: boolean }>; annualReview: { verdict: string; complete: boolean; missingRegions: string[]; counted: unknown[] } } };
+    const applied = await query<Annual>(ANNUAL, { role: 'portal', region: 'bz' }, { id: DEMO_PERSON });
+    expect(applied.errors).toBeUndefined();
+    expect(applied.data!.person.records).toEqual([
+      { region: 'bz', found: true },
+      { region: 'aks', found: false },
+      { region: 'wlmq', found: false },
+      { region: 'hm', found: true },
+    ]);
+    expect(applied.data!.person.annualReview).toEqual({
+      verdict: 'ALREADY_APPLIED',
+      complete: true,
+      missingRegions: [],
+      counted: [{ region: 'hm', year: 2024, reviewKind: 'REVIEW', status: 'AWAITING_COMMITTEE_AUDIT' }],
+    });
+
+    const nobody = await query<Annual>(ANNUAL, { role: 'portal', region: 'hm' }, { id: NOBODY });
+    expect(nobody.errors).toBeUndefined();
+    expect(nobody.data!.person.annualReview).toMatchObject({ verdict: 'CLEAR', complete: true, missingRegions: [] });
+  });
+
+  it('weighs its application in another region\'s eligibility check', async () => {
+    const { data, errors } = await query<{ person: { eligibility: { verdict: string; reasons: Array<{ code: string; verdict: string; region: string | null }> } } }>(
+      `query ($id: String!, $input: EligibilityInput!) { person(idNumber: $id) { eligibility(input: $input) { verdict reasons { code verdict region } } } }`,
+      { role: 'portal', region: 'wlmq' },
+      {
+        id: DEMO_PERSON,
+        input: { region: 'wlmq', batchCode: 'WLMQ2024', level: 'INTERMEDIATE', reviewKind: 'REVIEW', employerKind: 'PRIVATE_ENTERPRISE', location: '头屯河区', asOf: '2024-09-10T10:00:00+08:00' },
+      },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.person.eligibility.verdict).toBe('INELIGIBLE');
+    expect(data!.person.eligibility.reasons).toContainEqual({ code: 'ANNUAL_REVIEW_ALREADY_APPLIED', verdict: 'FAIL', region: 'hm' });
+  });
+
+  it('counts its statistics with SQL GROUP BY over its own codes, unknown codes kept as UNKNOWN', async () => {
+    const { data, errors } = await query<{ regions: Array<{ code: string; statistics: Array<{ level: string; count: number }> }> }>(
+      `{ regions(codes: ["hm"]) { code statistics(year: 2024, groupBy: [LEVEL]) { level count } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const counts = Object.fromEntries(data!.regions[0]!.statistics.map((row) => [row.level, row.count]));
+    // The demo rows of 2024: 中级 M three times, 副高 F once, and X, a code hm's table does not know.
+    expect(counts).toEqual({ INTERMEDIATE: 3, ASSOCIATE_SENIOR: 1, UNKNOWN: 1 });
+  });
+
+  it('lists and filters its applications by shared values, paging by its own cursors', async () => {
+    const LIST = `query ($after: String) { regions(codes: ["hm"]) { applications(filter: { year: 2024, series: [ENGINEERING] }, first: 1, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { id level reviewKind } } } } }`;
+    type List = { regions: Array<{ applications: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: Array<{ node: { id: string } }> } }> };
+    const first = await query<List>(LIST);
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.regions[0]!.applications.totalCount).toBe(2);
+    const second = await query<List>(LIST, { role: 'analyst' }, { after: first.data!.regions[0]!.applications.pageInfo.endCursor });
+    expect(second.data!.regions[0]!.applications.pageInfo.hasNextPage).toBe(false);
+    const ids = [...first.data!.regions[0]!.applications.edges, ...second.data!.regions[0]!.applications.edges].map((edge) => edge.node.id);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id).toMatch(/^hm:\d+$/);
+  });
+
+  it('gets no silent empty demo data set from the generator, which does not know it', async () => {
+    // hm's embedded database was filled by its own demoRows (the statistics above count them); the
+    // shared generator refuses it by name rather than writing nothing.
+    await expect(writeDemoData({ hm: databases[0]!.sql }, { seed: 1 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('hm') });
+  });
+});
