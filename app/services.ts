@@ -8,7 +8,8 @@ import { REGIONS } from '../domain/regions.js';
 import { createGatewayService } from '../gateway/server.js';
 import type { Config } from '../platform/config.js';
 import type { SqlClient } from '../platform/database/sql.js';
-import { startService, type RunningService } from '../platform/http.js';
+import type { BaseContext } from '@apollo/server';
+import { startService, type RunningService, type ServiceOptions } from '../platform/http.js';
 import { createLogger } from '../platform/logger.js';
 import { createProvinceService } from '../subgraphs/province/service.js';
 import { createRegionalService } from '../subgraphs/template/service.js';
@@ -40,6 +41,9 @@ export async function startNamedService(name: string, config: Config, start: num
   const log = createLogger({ service: name, level: config.logLevel, file: config.logFile });
   const listenOn = options.port ?? (name === 'gateway' ? config.gatewayPort : (config.servicePorts[name] ?? 0));
   const metricsPort = options.metricsPort ?? (options.port !== undefined ? 0 : (config.metricsPorts[name] ?? 0));
+  // Every service drains for the configured grace period on SIGTERM (platform/http.ts).
+  const serve = <C extends BaseContext>(service: ServiceOptions<C>) =>
+    startService<C>({ ...service, drainTimeoutMs: config.shutdownGraceMs }, listenOn, config.listenHost);
   const metrics = new ServiceMetrics(name, { knownOperations: manifestOperationNames(), processMetrics: options.processMetrics ?? true });
   const started = async (running: RunningService, close: () => Promise<void>): Promise<StartedService> => {
     let listener;
@@ -77,11 +81,11 @@ export async function startNamedService(name: string, config: Config, start: num
       metrics,
       admission: config.admission,
     });
-    return started(await startService(gateway, listenOn, config.listenHost), gateway.close);
+    return started(await serve(gateway), gateway.close);
   }
   if (name === 'province') {
     const province = createProvinceService(REGIONS, config, log, metrics);
-    return started(await startService(province, listenOn, config.listenHost), province.close);
+    return started(await serve(province), province.close);
   }
   const regional = await createRegionalService(await loadRegionalModule(name), config, log, metrics, {
     fillEmbedded: async (sql: SqlClient) => {
@@ -90,5 +94,5 @@ export async function startNamedService(name: string, config: Config, start: num
       return writeDemoData({ [name]: sql }, { seed: config.demoSeed });
     },
   });
-  return started(await startService(regional, listenOn, config.listenHost), regional.close);
+  return started(await serve(regional), regional.close);
 }

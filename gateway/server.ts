@@ -102,6 +102,8 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     gateway,
     formatError: formatGatewayError,
     includeStacktraceInErrorResponses: false,
+    // Our own shutdown drains first (platform/http.ts stopOnSignals); Apollo's would exit before it.
+    stopOnTerminationSignals: false,
     introspection: options.introspection ?? true,
     // Validation errors do not echo the schema's names back (no "Did you mean …").
     hideSchemaDetailsFromClientErrors: true,

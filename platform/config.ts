@@ -51,8 +51,22 @@ export interface Config {
   provinceDatabaseUrl: string | null;
   /** Secret behind Person.key (HMAC) and the sealed person reference the regions open. */
   identitySecret: string;
-  /** Timeout of one gateway → subgraph request, ms. */
+  /** Timeout of one gateway → subgraph request of an analyst's or a dashboard's operation, ms. */
   subgraphTimeoutMs: number;
+  /** Timeout of one gateway → subgraph request of a portal's operation (the duplicate check), ms. */
+  portalSubgraphTimeoutMs: number;
+  /** Per-subgraph circuit breaker of the gateway (gateway/circuitBreaker.ts). */
+  circuitBreaker: CircuitBreakerConfig;
+  /** How long a stopping service waits for in-flight requests (SIGTERM, SIGINT), ms. */
+  shutdownGraceMs: number;
+  /** Pool limits and timeouts of every connection to a PostgreSQL server. */
+  databasePool: DatabasePoolConfig;
+  /**
+   * Where the embedded province database keeps its files (the access log), so that it survives a
+   * restart or a kill; null keeps it in memory (tests, or PROVINCE_DATA_DIR=memory). Unused with
+   * PROVINCE_DATABASE_URL.
+   */
+  provinceDataDir: string | null;
   /** Seed of the demo-data generator on the embedded default. */
   demoSeed: number;
   /** How the gateway verifies clients' bearer tokens (platform/auth.ts). */
@@ -80,6 +94,24 @@ export interface AdmissionConfig {
   portalQueueLimit: number;
   /** How long one may wait before it is answered OVERLOADED, ms (GATEWAY_PORTAL_QUEUE_TIMEOUT_MS). */
   portalQueueTimeoutMs: number;
+}
+
+export interface CircuitBreakerConfig {
+  /** Failed calls (timeouts, refused or reset connections) within the window that open the circuit. */
+  failureThreshold: number;
+  /** Rolling window the failures are counted in, ms. */
+  windowMs: number;
+  /** How long the circuit stays open before one call probes the subgraph again, ms. */
+  openMs: number;
+}
+
+export interface DatabasePoolConfig {
+  /** Most connections a service opens to one database. */
+  max: number;
+  /** How long a query waits for a connection (opening one, or a free one from a full pool), ms. */
+  connectionTimeoutMs: number;
+  /** How long one query may run before it fails, ms. */
+  queryTimeoutMs: number;
 }
 
 /** Where the key that checks clients' JWTs comes from: exactly one of these. */
@@ -143,6 +175,15 @@ const variables = z.object({
   PROVINCE_DATABASE_URL: urlOf(['postgres', 'postgresql']).optional(),
   IDENTITY_SECRET: hmacKey.optional(),
   SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
+  PORTAL_SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(1_500),
+  CIRCUIT_FAILURE_THRESHOLD: wholeNumber(1, 100_000).default(5),
+  CIRCUIT_WINDOW_MS: wholeNumber(100, 3_600_000).default(10_000),
+  CIRCUIT_OPEN_MS: wholeNumber(10, 3_600_000).default(5_000),
+  SHUTDOWN_GRACE_MS: wholeNumber(0, 600_000).default(10_000),
+  DATABASE_POOL_MAX: wholeNumber(1, 1_000).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: wholeNumber(1, 600_000).default(1_000),
+  DATABASE_QUERY_TIMEOUT_MS: wholeNumber(1, 3_600_000).default(10_000),
+  PROVINCE_DATA_DIR: z.string().optional(),
   DEMO_SEED: wholeNumber(0, 2 ** 31 - 1).default(20_240_707),
   AUTH_JWKS_URL: urlOf(['http', 'https']).optional(),
   AUTH_JWT_PUBLIC_KEY: z.string().includes('-----BEGIN PUBLIC KEY-----', { error: 'must be a PEM (SPKI) public key, "-----BEGIN PUBLIC KEY-----…"' }).optional(),
@@ -211,6 +252,12 @@ function verification(env: Variables): TokenVerification {
   return { kind: 'secret', secret: env.AUTH_JWT_SECRET ?? DEVELOPMENT_AUTH_JWT_SECRET };
 }
 
+/** The embedded province database's folder: .data/province unless in tests or set to `memory`. */
+function provinceDataDir(env: Variables): string | null {
+  if (env.PROVINCE_DATA_DIR === 'memory') return null;
+  return env.PROVINCE_DATA_DIR ?? (env.NODE_ENV === 'test' ? null : '.data/province');
+}
+
 export function loadConfig(env: Env = process.env, regions: readonly string[] = REGIONS.map((region) => region.code)): Config {
   const services = ['province', ...regions];
   // Compose and shells pass an unset variable as `NAME=`: empty means unset.
@@ -255,6 +302,19 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
     provinceDatabaseUrl: values.PROVINCE_DATABASE_URL ?? null,
     identitySecret: values.IDENTITY_SECRET ?? DEVELOPMENT_IDENTITY_SECRET,
     subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
+    portalSubgraphTimeoutMs: values.PORTAL_SUBGRAPH_TIMEOUT_MS,
+    circuitBreaker: {
+      failureThreshold: values.CIRCUIT_FAILURE_THRESHOLD,
+      windowMs: values.CIRCUIT_WINDOW_MS,
+      openMs: values.CIRCUIT_OPEN_MS,
+    },
+    shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
+    databasePool: {
+      max: values.DATABASE_POOL_MAX,
+      connectionTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
+      queryTimeoutMs: values.DATABASE_QUERY_TIMEOUT_MS,
+    },
+    provinceDataDir: provinceDataDir(values),
     demoSeed: values.DEMO_SEED,
     auth: {
       verification: verification(values),

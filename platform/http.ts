@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import bodyParser from 'body-parser';
 import type { Logger } from './logger.js';
@@ -39,7 +39,7 @@ export interface ServiceOptions<TContext extends BaseContext> {
   readiness: () => Promise<ReadinessReport>;
   /** Largest accepted request body, in body-parser's notation. @default '100kb' */
   bodyLimit?: string;
-  /** How long shutdown waits for in-flight requests before closing them, ms. @default 10000 */
+  /** How long shutdown waits for in-flight requests before closing them, ms (SHUTDOWN_GRACE_MS). @default 10000 */
   drainTimeoutMs?: number;
   /** The service's Prometheus registry (served on its own port, not here: platform/metrics.ts). */
   metrics?: ServiceMetrics;
@@ -61,7 +61,10 @@ export interface ServiceOptions<TContext extends BaseContext> {
 export interface RunningService {
   url: string;
   port: number;
-  /** Stops accepting, lets in-flight requests finish, then stops Apollo Server. */
+  /**
+   * Stops accepting connections, answers the requests already received (within the grace period;
+   * then their connections are closed), then stops Apollo Server. /ready answers 503 meanwhile.
+   */
   stop(): Promise<void>;
 }
 
@@ -69,6 +72,9 @@ export interface RunningService {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** A drain ends once no request has arrived for this long (and none is in flight), ms. */
+const QUIET_MS = 100;
 
 /**
  * Sent by the gateway when it coalesced several operations' entity fetches into one call
@@ -125,7 +131,12 @@ export async function startService<TContext extends BaseContext>(
   const { apollo, log } = options;
   await apollo.start();
   const parseJson = bodyParser.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: ['application/json', 'application/graphql-response+json'] });
+  // Requests received and not yet answered; shutdown waits until this is 0 (or the grace period ends).
   let inFlight = 0;
+  let lastRequestAt = 0;
+  let draining = false;
+  let idleWaiters: Array<() => void> = [];
+  const whenIdle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)));
 
   const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, operationName: string | null, requestLog: Logger) => {
     parseJson(req, res, (error?: BodyParserError) => {
@@ -178,16 +189,31 @@ export async function startService<TContext extends BaseContext>(
     res.setHeader(REQUEST_ID_HEADER, ownId);
     const path = (req.url ?? '/').split('?')[0];
     inFlight++;
-    res.on('close', () => inFlight--);
+    lastRequestAt = performance.now();
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    });
     if (options.metrics) {
       const { httpRequests } = options.metrics;
       res.on('finish', () => httpRequests.inc({ route: routeLabel(path ?? ''), status: String(res.statusCode) }));
     }
+    // While draining, each answer ends its keep-alive connection, so the client opens its next
+    // request elsewhere instead of sending it on a connection about to close.
+    if (draining) res.setHeader('connection', 'close');
     if (path === '/health' && req.method === 'GET') {
       sendJson(res, 200, { status: 'ok', service: options.name });
       return;
     }
     if (path === '/ready' && req.method === 'GET') {
+      if (draining) {
+        sendJson(res, 503, { service: options.name, ready: false, checks: { self: 'stopping' } });
+        return;
+      }
       options
         .readiness()
         .then((report) => (options.warmUp ? { ready: report.ready && warm === 'ok', checks: { ...report.checks, warm } } : report))
@@ -243,16 +269,45 @@ export async function startService<TContext extends BaseContext>(
   };
   if (options.warmUp) await warmUp();
 
+  const graceMs = options.drainTimeoutMs ?? 10_000;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearTimeout(warmRetry);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = Date.now() + (options.drainTimeoutMs ?? 10_000);
-      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      server.closeAllConnections();
+      draining = true;
+      // One turn of the event loop first, so that connections already waiting in the kernel's
+      // accept queue are accepted (and served) rather than reset by the listener's close.
+      await new Promise((resolve) => setImmediate(resolve));
+      // Stop accepting new connections but keep the open ones: http.Server#close would also close
+      // every idle keep-alive connection at once, and an idle one may already hold a request the
+      // event loop has not read yet, which its client would then see reset.
+      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+      const deadline = performance.now() + graceMs;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace over'>((resolve) => {
+        graceTimer = setTimeout(() => resolve('grace over'), graceMs);
+      });
+      // Drained once nothing is in flight and no request has arrived for QUIET_MS: a request sent
+      // on an open connection just before has then been read and is in flight.
+      let outcome: 'drained' | 'grace over' = 'drained';
+      for (;;) {
+        outcome = await Promise.race([whenIdle().then(() => 'drained' as const), graceOver]);
+        if (outcome === 'grace over') break;
+        const quietFor = performance.now() - lastRequestAt;
+        if (quietFor >= QUIET_MS && inFlight === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS, Math.max(1, deadline - performance.now()))));
+      }
+      if (outcome === 'grace over') {
+        log.warn({ inFlight }, `${options.name}: grace period over, closing the connections of unfinished requests`);
+        server.closeAllConnections();
+      } else {
+        // Every request is answered: what is left are idle keep-alive connections.
+        server.closeIdleConnections();
+        // One that received a request meanwhile ends after its answer (connection: close), or at the deadline.
+        void graceOver.then(() => server.closeAllConnections());
+      }
       await closed;
+      clearTimeout(graceTimer);
       await apollo.stop();
       log.info(`${options.name} stopped`);
     })();
@@ -261,20 +316,30 @@ export async function startService<TContext extends BaseContext>(
   return { url, port: address.port, stop };
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits. */
-export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits 0 (1 if stopping failed). Apollo Server's own
+ * signal handling is off in every service (`stopOnTerminationSignals: false`): it would stop the
+ * server and re-send the signal, killing the process before the drain. A further signal while
+ * stopping is ignored (a terminal's Ctrl-C and `npm start`'s SIGTERM both arrive); past
+ * `forceAfterMs` the process exits 1 anyway, so a stuck close cannot keep it alive.
+ */
+export function stopOnSignals(log: Logger, stop: () => Promise<void>, forceAfterMs = 30_000): void {
   let done = false;
   const handler = (signal: NodeJS.Signals) => {
     if (done) return;
     done = true;
     log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error({ forceAfterMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, forceAfterMs).unref();
     stop()
       .then(() => process.exit(0))
       .catch((error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
+        log.error({ err: error instanceof Error ? { type: error.name } : {} }, 'shutdown failed');
         process.exit(1);
       });
   };
-  process.once('SIGTERM', handler);
-  process.once('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
 }

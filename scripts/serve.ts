@@ -12,7 +12,8 @@ if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
 try {
   const config = loadConfig();
   const service = await startNamedService(name, config);
-  stopOnSignals(createLogger({ service: name, level: config.logLevel }), service.stop);
+  // Past the grace period plus time to close the pools, the process exits anyway.
+  stopOnSignals(createLogger({ service: name, level: config.logLevel, file: config.logFile }), service.stop, config.shutdownGraceMs + 10_000);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

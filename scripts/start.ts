@@ -17,17 +17,25 @@ try {
 }
 
 const serve = fileURLToPath(new URL('./serve.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+// tsx as a loader in the service's own process, not the tsx CLI: the CLI runs the service in a
+// second process and SIGKILLs it when it does not acknowledge a signal within 60 ms, which a busy
+// service can miss, so its drain would be cut short.
+const tsxLoader = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const children = new Map<string, ChildProcess>();
 let stopping = false;
+let failed = false;
 
 for (const name of SERVICE_NAMES) {
-  const child = spawn(process.execPath, [tsx, serve, name], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  const child = spawn(process.execPath, ['--import', tsxLoader, serve, name], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);
     if (!stopping) console.error(`${name} exited (${signal ?? `code ${code}`}); the other services keep running.`);
-    if (children.size === 0) process.exit(stopping ? 0 : 1);
+    else if (code !== 0) {
+      failed = true;
+      console.error(`${name} did not stop cleanly (${signal ?? `code ${code}`}).`);
+    }
+    if (children.size === 0) process.exit(stopping && !failed ? 0 : 1);
   });
 }
 
@@ -70,6 +78,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    for (const child of children.values()) child.kill('SIGTERM');
+    // Each service drains its in-flight requests (SHUTDOWN_GRACE_MS) and exits 0 by itself. The
+    // gateway first: its in-flight requests still call the subgraphs.
+    const gateway = children.get('gateway');
+    const stopSubgraphs = () => {
+      for (const [name, child] of children) if (name !== 'gateway') child.kill('SIGTERM');
+    };
+    if (gateway) {
+      gateway.once('exit', stopSubgraphs);
+      gateway.kill('SIGTERM');
+    } else stopSubgraphs();
+    setTimeout(() => {
+      for (const [name, child] of children) {
+        console.error(`${name} still running after the grace period; killing it.`);
+        child.kill('SIGKILL');
+      }
+    }, config.shutdownGraceMs + 15_000).unref();
   });
 }

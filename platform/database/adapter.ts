@@ -7,7 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from './postgres.js';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from './postgres.js';
 
 export type PrismaAdapterTarget =
   | {
@@ -15,8 +15,10 @@ export type PrismaAdapterTarget =
       url: string;
       /** Most connections the pool opens. @default 10 */
       max?: number;
-      /** How long a query waits for a connection before it fails, ms. @default 3000 */
+      /** How long a query waits for a connection (a new one, or a free one from a full pool) before it fails, ms. @default 1000 */
       connectionTimeoutMillis?: number;
+      /** How long one query may take before it fails, ms. @default 10000 */
+      queryTimeoutMillis?: number;
       /** How long an unused connection stays open, ms. @default 10000 */
       idleTimeoutMillis?: number;
       /** Given the pool the adapter uses, e.g. to report its use as metrics. */
@@ -38,6 +40,9 @@ export function prismaAdapterFor(target: PrismaAdapterTarget): PrismaAdapter {
         // every request instead of failing it, and the gateway could not report the region down.
         connectionTimeoutMillis: target.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
         idleTimeoutMillis: target.idleTimeoutMillis ?? DEFAULT_IDLE_TIMEOUT_MS,
+        // A database that accepted the query but hangs fails it too, instead of holding a pooled
+        // connection (and the request) until the gateway gives up.
+        query_timeout: target.queryTimeoutMillis ?? DEFAULT_QUERY_TIMEOUT_MS,
       });
       // A connection the server ends while idle must not crash the process; the pool drops it.
       pool.on('error', () => {});

@@ -7,14 +7,21 @@ import type { SqlClient } from './sql.js';
 export interface PostgresClientOptions {
   /** Most connections the pool opens. @default 5 */
   max?: number;
-  /** How long to wait for a connection before a query fails, ms. @default 3000 */
+  /** How long to wait for a connection (a new one, or a free one from a full pool) before a query fails, ms. @default 1000 */
   connectionTimeoutMillis?: number;
+  /** How long one query may take before it fails (the connection is then discarded), ms. @default 10000 */
+  queryTimeoutMillis?: number;
   /** How long an unused connection stays open, ms. @default 10000 */
   idleTimeoutMillis?: number;
 }
 
-/** Short, so that a database that is down fails the query at once instead of hanging the request. */
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
+/**
+ * Short, so that a database that is down, refusing or out of connections fails the query at once
+ * instead of holding the request (DATABASE_CONNECT_TIMEOUT_MS).
+ */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 1_000;
+/** A database that accepted the query but does not answer (DATABASE_QUERY_TIMEOUT_MS). */
+export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -67,6 +74,7 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
     max: options.max ?? 5,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     idleTimeoutMillis: options.idleTimeoutMillis ?? DEFAULT_IDLE_TIMEOUT_MS,
+    query_timeout: options.queryTimeoutMillis ?? DEFAULT_QUERY_TIMEOUT_MS,
   });
   // An idle connection the server ends (restart, terminated backend) emits 'error' on the pool;
   // unhandled, that would crash the process. The pool drops the connection and opens a new one later.

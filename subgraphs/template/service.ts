@@ -74,6 +74,9 @@ export async function createRegionalService(
             kind: 'postgres',
             url: database.url,
             onPool: (pool) => metrics.pool('portal', () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })),
+            max: config.databasePool.max,
+            connectionTimeoutMillis: config.databasePool.connectionTimeoutMs,
+            queryTimeoutMillis: config.databasePool.queryTimeoutMs,
           }),
           close: async () => {},
         }
@@ -112,6 +115,8 @@ export async function createRegionalService(
     }),
     formatError: subgraphErrorFormatter(region.code, log),
     includeStacktraceInErrorResponses: false,
+    // Our own shutdown drains first (platform/http.ts stopOnSignals); Apollo's would exit before it.
+    stopOnTerminationSignals: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<RegionalContext>(), metrics.plugin<RegionalContext>((context) => context.principal?.role)],
   });
