@@ -16,6 +16,8 @@ export const ErrorCode = {
   UNKNOWN_REGION: 'UNKNOWN_REGION',
   PORTAL_DATABASE_UNAVAILABLE: 'PORTAL_DATABASE_UNAVAILABLE',
   REGION_UNAVAILABLE: 'REGION_UNAVAILABLE',
+  /** The lookup could not be recorded in the access log, so it was not answered (fail closed). */
+  ACCESS_LOG_UNAVAILABLE: 'ACCESS_LOG_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** No valid credential: the gateway's client token, or the gateway's own token at a subgraph. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',

@@ -1,15 +1,24 @@
 /**
- * The access log of person lookups, in the province's own database (prisma/province). A lookup
- * only queues its entry: a timer writes the queue in batches, one INSERT per batch, off the request
- * path, so the log never slows a lookup. A write that fails is logged at error level and counted
- * (GET /metrics: accessLogWriteFailures, the alert), and its entries stay queued and are retried;
- * only a queue past `maxPending` drops its oldest entries, and that is logged and counted too
- * (accessLogDropped). Nothing is dropped silently.
+ * The access log of person lookups, in the province's own database (prisma/province). It is an
+ * audit record, so a lookup is answered only after its entry is committed: `record` resolves when
+ * the INSERT holding the entry has committed, and the `person` resolver waits for it. A process
+ * killed at any instant therefore never leaves an answered lookup without its entry (an entry whose
+ * answer never left is possible, and harmless).
+ *
+ * Group commit keeps that cheap: while one INSERT is in flight, the entries that arrive queue up,
+ * and the next INSERT takes all of them (up to `batchSize`) and resolves every waiter when it
+ * commits. A lone lookup pays one INSERT; under load, one INSERT serves many lookups.
+ *
+ * A write that fails (database down, refusing, too slow) rejects its lookups with
+ * ACCESS_LOG_UNAVAILABLE: no answer without an audit row. It is logged at error level and counted
+ * (GET /metrics: accessLogWriteFailures, the alert).
  *
  * An entry names the person by Person.key only, never by ID number or name (Personal Information
  * Protection Law): the log says who looked, not who was looked at beyond the pseudonymous key.
  */
+import { GraphQLError } from 'graphql';
 import type { SqlClient } from '../../platform/database/sql.js';
+import { ErrorCode } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { Role } from '../../platform/auth.js';
 import { instantToBeijing } from '../../domain/time.js';
@@ -40,27 +49,22 @@ export interface AccessLogOptions {
   /** The province database, opened (and migrated) by the caller; awaited before the first write. */
   sql: Promise<SqlClient>;
   log: Logger;
-  /** Longest an entry waits in the queue, ms. @default 200 */
-  flushIntervalMs?: number;
-  /** Entries per INSERT. @default 200 */
+  /** Most entries per INSERT. @default 500 */
   batchSize?: number;
-  /** Entries kept queued while the database fails; beyond this the oldest are dropped, loudly. @default 100000 */
-  maxPending?: number;
-  /** Wait before retrying a failed write, ms. @default 2000 */
-  retryMs?: number;
 }
 
 export interface AccessLog {
-  /** Queues one lookup; returns at once. */
-  record(entry: AccessLogEntry): void;
-  /** Writes everything queued so far (retrying nothing: a failure stays queued). */
-  flush(): Promise<void>;
-  /** A person's lookups, newest first, after writing what is queued. */
+  /**
+   * Writes one lookup's entry; resolves once it is committed, rejects (ACCESS_LOG_UNAVAILABLE)
+   * when it could not be written. Answer the lookup only after it resolved.
+   */
+  record(entry: AccessLogEntry): Promise<void>;
+  /** A person's lookups, newest first. */
   list(personKey: string, limit: number): Promise<AccessLogRow[]>;
-  metrics(): { accessLogWritten: number; accessLogWriteFailures: number; accessLogPending: number; accessLogDropped: number };
+  metrics(): { accessLogWritten: number; accessLogWriteFailures: number; accessLogPending: number; accessLogInserts: number };
   /** Whether the database answers. */
   ping(): Promise<boolean>;
-  /** Writes what is queued, then stops the timer. Closing the database is the owner's job. */
+  /** Refuses new entries and waits for the ones being written. Closing the database is the owner's job. */
   close(): Promise<void>;
 }
 
@@ -68,80 +72,72 @@ const INSERT = `
 INSERT INTO access_log (occurred_at, role, region, subject, person_key, operation, request_id)
 SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[])`;
 
+interface Waiting {
+  entry: AccessLogEntry;
+  written(): void;
+  failed(error: GraphQLError): void;
+}
+
+function unavailable(): GraphQLError {
+  return new GraphQLError('The lookup could not be recorded in the access log, so it is not answered; try again shortly.', {
+    extensions: { code: ErrorCode.ACCESS_LOG_UNAVAILABLE },
+  });
+}
+
 export function createAccessLog(options: AccessLogOptions): AccessLog {
   const { log } = options;
-  const flushIntervalMs = options.flushIntervalMs ?? 200;
-  const batchSize = options.batchSize ?? 200;
-  const maxPending = options.maxPending ?? 100_000;
-  const retryMs = options.retryMs ?? 2_000;
-  const counters = { written: 0, failures: 0, dropped: 0 };
-  let pending: AccessLogEntry[] = [];
-  // One state for where the log is in its life: open (with a flush scheduled or not), or closed,
-  // after which nothing is scheduled again and close() writes what is left.
-  let phase: { kind: 'open'; flushTimer?: NodeJS.Timeout } | { kind: 'closed' } = { kind: 'open' };
-  let writing: Promise<void> = Promise.resolve();
-  // Not awaited here: a database that cannot be opened shows up as failed writes, logged and counted.
+  const batchSize = options.batchSize ?? 500;
+  const counters = { written: 0, failures: 0, inserts: 0 };
+  let queue: Waiting[] = [];
+  let writing: Promise<void> | undefined;
+  let closed = false;
+  // Not awaited here: a database that cannot be opened shows up as failed lookups, logged and counted.
   options.sql.catch(() => undefined);
 
-  const schedule = (delay: number) => {
-    if (phase.kind === 'closed' || phase.flushTimer || pending.length === 0) return;
-    const flushTimer = setTimeout(() => {
-      if (phase.kind === 'open') phase = { kind: 'open' };
-      void flush();
-    }, delay);
-    flushTimer.unref();
-    phase = { kind: 'open', flushTimer };
-  };
-
-  async function writeQueued(): Promise<void> {
-    while (pending.length > 0) {
-      const batch = pending.slice(0, batchSize);
-      try {
-        const sql = await options.sql;
-        await sql.query(INSERT, [
-          batch.map((entry) => entry.at.toISOString()),
-          batch.map((entry) => entry.role),
-          batch.map((entry) => entry.region),
-          batch.map((entry) => entry.subject),
-          batch.map((entry) => entry.personKey),
-          batch.map((entry) => entry.operation),
-          batch.map((entry) => entry.requestId),
-        ]);
-        pending = pending.slice(batch.length);
-        counters.written += batch.length;
-      } catch (error) {
-        counters.failures++;
-        log.error(
-          { event: 'access_log_write_failed', entries: batch.length, pending: pending.length, type: error instanceof Error ? error.name : typeof error },
-          'access log write failed; the entries stay queued and are retried',
-        );
-        schedule(retryMs);
-        return;
-      }
+  async function writeBatch(batch: readonly Waiting[]): Promise<void> {
+    try {
+      const sql = await options.sql;
+      counters.inserts++;
+      await sql.query(INSERT, [
+        batch.map(({ entry }) => entry.at.toISOString()),
+        batch.map(({ entry }) => entry.role),
+        batch.map(({ entry }) => entry.region),
+        batch.map(({ entry }) => entry.subject),
+        batch.map(({ entry }) => entry.personKey),
+        batch.map(({ entry }) => entry.operation),
+        batch.map(({ entry }) => entry.requestId),
+      ]);
+      counters.written += batch.length;
+      for (const waiting of batch) waiting.written();
+    } catch (error) {
+      counters.failures++;
+      log.error(
+        { event: 'access_log_write_failed', entries: batch.length, type: error instanceof Error ? error.name : typeof error },
+        'access log write failed; its lookups are refused',
+      );
+      for (const waiting of batch) waiting.failed(unavailable());
     }
   }
 
-  function flush(): Promise<void> {
-    // One write at a time, in order.
-    writing = writing.then(writeQueued);
-    return writing;
+  /** Writes the queue, one INSERT at a time, each taking everything that queued meanwhile. */
+  async function writeQueue(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.slice(0, batchSize);
+      queue = queue.slice(batch.length);
+      await writeBatch(batch);
+    }
+    writing = undefined;
   }
 
   return {
     record(entry) {
-      pending.push(entry);
-      if (pending.length > maxPending) {
-        const overflow = pending.length - maxPending;
-        pending = pending.slice(overflow);
-        counters.dropped += overflow;
-        log.error({ event: 'access_log_entries_dropped', entries: overflow }, 'access log queue full: oldest entries dropped');
-      }
-      if (pending.length >= batchSize) void flush();
-      else schedule(flushIntervalMs);
+      if (closed) return Promise.reject(unavailable());
+      return new Promise<void>((written, failed) => {
+        queue.push({ entry, written, failed });
+        writing ??= writeQueue();
+      });
     },
-    flush,
     async list(personKey, limit) {
-      await flush();
       const sql = await options.sql;
       const { rows } = await sql.query<{ occurred_at: Date | string; role: string; region: string | null; subject: string; operation: string | null; request_id: string | null }>(
         `SELECT occurred_at, role, region, subject, operation, request_id FROM access_log
@@ -160,8 +156,8 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
     metrics: () => ({
       accessLogWritten: counters.written,
       accessLogWriteFailures: counters.failures,
-      accessLogPending: pending.length,
-      accessLogDropped: counters.dropped,
+      accessLogPending: queue.length,
+      accessLogInserts: counters.inserts,
     }),
     async ping() {
       try {
@@ -172,12 +168,8 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
       }
     },
     async close() {
-      if (phase.kind === 'open' && phase.flushTimer) clearTimeout(phase.flushTimer);
-      phase = { kind: 'closed' };
-      await flush();
-      if (pending.length > 0) {
-        log.error({ event: 'access_log_entries_unwritten', entries: pending.length }, 'access log entries could not be written before shutdown');
-      }
+      closed = true;
+      await writing;
     },
   };
 }

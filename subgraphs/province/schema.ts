@@ -50,28 +50,31 @@ function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyAr
 export function createProvinceSchema(regions: readonly RegionDefinition[], identity: Identity, accessLog?: AccessLog): GraphQLSchema {
   const resolvers = {
     Query: {
-      person(_root: unknown, args: { idNumber: string }, context: ProvinceContext): PersonParent {
+      async person(_root: unknown, args: { idNumber: string }, context: ProvinceContext): Promise<PersonParent> {
         // Looking people up is for portals and analysts (the access matrix refuses dashboards).
+        let normalised: string;
         try {
-          const normalised = normaliseTypedIdNumber(args.idNumber);
-          const key = identity.personKey(normalised);
-          const { principal } = context;
-          accessLog?.record({
-            at: new Date(),
-            role: principal.role,
-            region: principal.region,
-            subject: principal.subject,
-            personKey: key,
-            operation: context.operationName ?? null,
-            requestId: context.requestId,
-          });
-          return { key, idNumberMasked: maskIdNumber(normalised), normalised };
+          normalised = normaliseTypedIdNumber(args.idNumber);
         } catch (error) {
           if (error instanceof InvalidIdNumberError) {
             throw new GraphQLError(error.message, { extensions: { code: ErrorCode.INVALID_ID_NUMBER, reason: error.reason } });
           }
           throw error;
         }
+        const key = identity.personKey(normalised);
+        const { principal } = context;
+        // The audit record first: no answer leaves without its committed entry (accessLog.ts);
+        // if it cannot be written, the lookup fails with ACCESS_LOG_UNAVAILABLE.
+        await accessLog?.record({
+          at: new Date(),
+          role: principal.role,
+          region: principal.region,
+          subject: principal.subject,
+          personKey: key,
+          operation: context.operationName ?? null,
+          requestId: context.requestId,
+        });
+        return { key, idNumberMasked: maskIdNumber(normalised), normalised };
       },
       async accessLog(_root: unknown, args: { personKey: string; first?: number | null }) {
         const first = args.first ?? 50;

@@ -2,6 +2,7 @@
  * Assembles the province subgraph service. It reads no portal database; its own database holds the
  * access log of person lookups (PROVINCE_DATABASE_URL, or embedded PGlite like the regions).
  */
+import { mkdirSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { offlinePlugins } from '../../platform/offline.js';
@@ -21,14 +22,25 @@ import { PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, runWarmUp, WARM_UP_
 import { createAccessLog, type AccessLog } from './accessLog.js';
 import { createProvinceSchema, type ProvinceContext } from './schema.js';
 
-/** The province database: the configured server (migrated by `npm run db:migrate`), or an embedded one migrated here. */
+/**
+ * The province database: the configured server (migrated by `npm run db:migrate`), or an embedded
+ * one migrated here, kept in PROVINCE_DATA_DIR so that the access log outlives the process.
+ */
 async function openProvinceDatabase(config: Config, metrics: ServiceMetrics): Promise<{ sql: SqlClient; close(): Promise<void> }> {
   if (config.provinceDatabaseUrl) {
-    const sql = createPostgresClient(config.provinceDatabaseUrl, { max: 2 });
+    // The access log writes one INSERT at a time (group commit); the second connection serves
+    // listings and readiness. A lookup waits for its entry, so a database that does not answer
+    // must fail it soon: the pool's connection and query timeouts.
+    const sql = createPostgresClient(config.provinceDatabaseUrl, {
+      max: 2,
+      connectionTimeoutMillis: config.databasePool.connectionTimeoutMs,
+      queryTimeoutMillis: config.databasePool.queryTimeoutMs,
+    });
     metrics.pool('province', () => sql.poolUsage());
     return { sql, close: () => sql.close() };
   }
-  const db = await openEmbeddedDatabase();
+  if (config.provinceDataDir) mkdirSync(config.provinceDataDir, { recursive: true });
+  const db = await openEmbeddedDatabase(config.provinceDataDir ?? undefined);
   const sql = createEmbeddedClient(db);
   await migrate(sql, regionMigrationsDir('province'));
   return { sql, close: () => db.close() };
@@ -40,18 +52,24 @@ export type ProvinceService = ServiceOptions<ProvinceContext> & { close(): Promi
 function accessLogMetrics(metrics: ServiceMetrics, accessLog: AccessLog): void {
   metrics.counter<'outcome'>({
     name: 'xjzc_access_log_entries_total',
-    help: 'Access-log entries by outcome: written to the database, or dropped from a full queue.',
+    help: 'Access-log entries by outcome: written (committed before its lookup was answered). None is ever dropped.',
     labelNames: ['outcome'],
     collect() {
-      const counts = accessLog.metrics();
       this.reset();
-      this.inc({ outcome: 'written' }, counts.accessLogWritten);
-      this.inc({ outcome: 'dropped' }, counts.accessLogDropped);
+      this.inc({ outcome: 'written' }, accessLog.metrics().accessLogWritten);
+    },
+  });
+  metrics.counter({
+    name: 'xjzc_access_log_inserts_total',
+    help: 'INSERT statements the access log sent (group commit: one carries every entry that arrived during the previous).',
+    collect() {
+      this.reset();
+      this.inc(accessLog.metrics().accessLogInserts);
     },
   });
   metrics.counter({
     name: 'xjzc_access_log_write_failures_total',
-    help: 'Failed access-log writes (their entries stay queued and are retried): the alert.',
+    help: 'Failed access-log writes; their lookups were refused with ACCESS_LOG_UNAVAILABLE: the alert.',
     collect() {
       this.reset();
       this.inc(accessLog.metrics().accessLogWriteFailures);
@@ -59,7 +77,7 @@ function accessLogMetrics(metrics: ServiceMetrics, accessLog: AccessLog): void {
   });
   metrics.gauge({
     name: 'xjzc_access_log_pending',
-    help: 'Access-log entries queued, not yet written.',
+    help: 'Lookups waiting for their access-log entry to be committed.',
     collect() {
       this.set(accessLog.metrics().accessLogPending);
     },
@@ -74,6 +92,8 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     schema: createProvinceSchema(regions, createIdentity(config.identitySecret), accessLog),
     formatError: subgraphErrorFormatter('province', log),
     includeStacktraceInErrorResponses: false,
+    // Our own shutdown drains first (platform/http.ts stopOnSignals); Apollo's would exit before it.
+    stopOnTerminationSignals: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<ProvinceContext>(), metrics.plugin<ProvinceContext>((context) => context.principal?.role)],
   });
@@ -90,11 +110,11 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
       // Its database answered once (and, embedded, is migrated); later failures are reported below.
       if (!(await accessLog.ping())) throw new Error('the province database does not answer');
     },
-    // A failing access log does not stop lookups (its entries wait in the queue): reported, not unready.
-    readiness: async () => ({
-      ready: true,
-      checks: { registry: `${regions.length} regions`, accessLog: (await accessLog.ping()) ? 'ok' : 'not answering' },
-    }),
+    // Lookups need the access log (accessLog.ts): without it the province refuses them, so it is not ready.
+    readiness: async () => {
+      const accessLogAnswers = await accessLog.ping();
+      return { ready: accessLogAnswers, checks: { registry: `${regions.length} regions`, accessLog: accessLogAnswers ? 'ok' : 'not answering' } };
+    },
     close: async () => {
       await accessLog.close();
       await (await database.catch(() => null))?.close();

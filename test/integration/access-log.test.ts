@@ -1,9 +1,11 @@
 /**
- * The access log's writer on real PostgreSQL (subgraphs/province/accessLog.ts): a lookup only
- * queues its entry; entries are written in batches; a failed write is logged at error level and
- * counted, and its entries stay queued and are written once the database works again.
+ * The access log's writer on real PostgreSQL (subgraphs/province/accessLog.ts): a lookup's entry
+ * is committed before the lookup may be answered; entries arriving during a write share the next
+ * INSERT (group commit); a failed write refuses its lookups (fail closed), is logged at error level
+ * and counted, and the log works again once the database does.
  */
 import { Writable } from 'node:stream';
+import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
@@ -44,51 +46,56 @@ afterAll(async () => {
 });
 
 describe('the access log writer', () => {
-  it('writes queued entries in batches and lists a person\'s lookups newest first', async () => {
+  it('resolves a lookup\'s entry only once it is committed, and lists a person\'s lookups newest first', async () => {
     const { log } = capturingLogger();
-    let statements = 0;
-    const counting: SqlClient = { ...migrated.sql, query: (text, params) => (statements++, migrated.sql.query(text, params)) };
-    const accessLog = createAccessLog({ sql: Promise.resolve(counting), log, batchSize: 50, flushIntervalMs: 10_000 });
-    for (let index = 0; index < 120; index++) accessLog.record(entry(index % 2 === 0 ? 'key-a' : 'key-b', index));
-    await accessLog.flush();
-    expect(statements).toBe(3);
-    expect(accessLog.metrics()).toMatchObject({ accessLogWritten: 120, accessLogPending: 0, accessLogWriteFailures: 0 });
-    const listed = await accessLog.list('key-a', 5);
-    expect(listed).toHaveLength(5);
-    expect(listed[0]).toEqual({ at: '2024-08-01T10:01:58+08:00', role: 'portal', region: 'bz', subject: 'bz-clerk', operation: 'Lookup', requestId: 'r-118' });
+    const accessLog = createAccessLog({ sql: Promise.resolve(migrated.sql), log });
+    await accessLog.record(entry('key-a', 7));
+    // Another connection sees it at once: committed, not queued.
+    const other = await migrated.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM access_log WHERE request_id = 'r-7'`);
+    expect(other.rows[0]!.n).toBe(1);
+    expect(await accessLog.list('key-a', 5)).toEqual([
+      { at: '2024-08-01T10:00:07+08:00', role: 'portal', region: 'bz', subject: 'bz-clerk', operation: 'Lookup', requestId: 'r-7' },
+    ]);
     await accessLog.close();
   });
 
-  it('queues without waiting for the database', () => {
+  it('commits lookups that arrive while a write is in flight together, in one INSERT', async () => {
     const { log } = capturingLogger();
-    const accessLog = createAccessLog({ sql: new Promise<SqlClient>(() => {}), log });
-    const started = performance.now();
-    for (let index = 0; index < 1000; index++) accessLog.record(entry('key-c', index));
-    expect(performance.now() - started).toBeLessThan(50);
-    expect(accessLog.metrics().accessLogPending).toBe(1000);
+    let inserts = 0;
+    const counting: SqlClient = { ...migrated.sql, query: (text, params) => (inserts++, migrated.sql.query(text, params)) };
+    const accessLog = createAccessLog({ sql: Promise.resolve(counting), log, batchSize: 50 });
+    await Promise.all(Array.from({ length: 120 }, (_, index) => accessLog.record(entry(index % 2 === 0 ? 'key-b' : 'key-c', 100 + index))));
+    // The first entry goes alone; the 119 that queued behind it go in batches of at most 50.
+    expect(inserts).toBe(4);
+    expect(accessLog.metrics()).toMatchObject({ accessLogWritten: 120, accessLogPending: 0, accessLogWriteFailures: 0, accessLogInserts: 4 });
+    const { rows } = await migrated.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM access_log WHERE person_key IN ('key-b', 'key-c')`);
+    expect(rows[0]!.n).toBe(120);
+    await accessLog.close();
   });
 
-  it('logs and counts a failed write, keeps the entries, and writes them once the table is there', async () => {
+  it('refuses the lookup when its entry cannot be written, logs and counts it, and works again once the table is there', async () => {
     const { log, lines } = capturingLogger();
-    const accessLog = createAccessLog({ sql: Promise.resolve(empty.sql), log, retryMs: 50 });
-    accessLog.record(entry('key-d'));
-    await accessLog.flush();
-    expect(accessLog.metrics()).toMatchObject({ accessLogWriteFailures: 1, accessLogPending: 1, accessLogWritten: 0 });
+    const accessLog = createAccessLog({ sql: Promise.resolve(empty.sql), log });
+    const refused = await accessLog.record(entry('key-d')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(GraphQLError);
+    expect((refused as GraphQLError).extensions.code).toBe('ACCESS_LOG_UNAVAILABLE');
+    expect(accessLog.metrics()).toMatchObject({ accessLogWriteFailures: 1, accessLogPending: 0, accessLogWritten: 0 });
     const failure = lines.find((line) => line.event === 'access_log_write_failed')!;
     expect(failure.level).toBe(50);
     expect(JSON.stringify(failure)).not.toContain('key-d');
 
     await migrate(empty.sql, regionMigrationsDir('province'));
-    await expect.poll(() => accessLog.metrics().accessLogWritten, { timeout: 5_000 }).toBe(1);
+    await accessLog.record(entry('key-d', 1));
     expect(await accessLog.list('key-d', 10)).toHaveLength(1);
     await accessLog.close();
   });
 
-  it('drops the oldest entries past the queue bound loudly, never silently', async () => {
-    const { log, lines } = capturingLogger();
-    const accessLog = createAccessLog({ sql: new Promise<SqlClient>(() => {}), log, maxPending: 10 });
-    for (let index = 0; index < 15; index++) accessLog.record(entry('key-e', index));
-    expect(accessLog.metrics()).toMatchObject({ accessLogPending: 10, accessLogDropped: 5 });
-    expect(lines.filter((line) => line.event === 'access_log_entries_dropped').every((line) => line.level === 50)).toBe(true);
+  it('refuses lookups when the database cannot be opened, and after it is closed', async () => {
+    const { log } = capturingLogger();
+    const unopened = createAccessLog({ sql: Promise.reject(new Error('connection refused')), log });
+    await expect(unopened.record(entry('key-e'))).rejects.toMatchObject({ extensions: { code: 'ACCESS_LOG_UNAVAILABLE' } });
+    const closed = createAccessLog({ sql: Promise.resolve(migrated.sql), log });
+    await closed.close();
+    await expect(closed.record(entry('key-e'))).rejects.toMatchObject({ extensions: { code: 'ACCESS_LOG_UNAVAILABLE' } });
   });
 });
