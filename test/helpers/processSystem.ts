@@ -1,0 +1,169 @@
+/**
+ * The whole system as production runs it: each service its own process (`node --import tsx
+ * scripts/serve.ts <name>`, NODE_ENV=production with every required secret), on real PostgreSQL
+ * test databases. A fault test can signal any one process (SIGTERM, SIGKILL, SIGSTOP), restart it
+ * on the same port, and make a database refuse connections.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort, spawnProcess, type BenchProcess } from '../../bench/processes.js';
+import { REGIONS } from '../../domain/regions.js';
+import { mintDevelopmentToken } from '../../gateway/developmentToken.js';
+import type { Role } from '../../platform/auth.js';
+import { loadConfig } from '../../platform/config.js';
+import { ADMIN_URL, createTestDatabase, type TestDatabase } from './database.js';
+
+/** Production refuses to start without these (platform/config.ts); test values, 32+ characters. */
+export const PRODUCTION_SECRETS = {
+  IDENTITY_SECRET: 'fault-test-identity-secret-0123456789',
+  AUTH_JWT_SECRET: 'fault-test-client-token-secret-0123456789',
+  AUTH_JWT_ISSUER: 'xjzc-fault-tests',
+  INTERNAL_TOKEN_SECRET: 'fault-test-internal-token-secret-0123456789',
+} as const;
+
+export const SERVICES = ['province', ...REGIONS.map((region) => region.code), 'gateway'] as const;
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ProcessSystem {
+  gatewayUrl: string;
+  /** The environment every service was started with. */
+  env: Record<string, string>;
+  databases: Record<string, TestDatabase>;
+  provinceDatabase: TestDatabase;
+  /** Folder of the services' log files. */
+  logDir: string;
+  /** The running process of a service. */
+  process(name: string): BenchProcess;
+  /** Starts (or restarts) a service on its port, with extra environment, and waits until it answers /health. */
+  start(name: string, env?: Record<string, string>): Promise<BenchProcess>;
+  /** Sends a signal to a service's process. */
+  signal(name: string, signal: NodeJS.Signals): void;
+  /** Resolves when the service's process has exited. */
+  exited(name: string): Promise<ExitStatus>;
+  /** A client token of the test configuration. */
+  token(caller: { role: Role; region?: string; subject?: string }): Promise<string>;
+  /** Makes a database refuse new connections (and ends its open ones), or accept them again. */
+  setConnectionsAllowed(database: TestDatabase, allowed: boolean): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitForHealth(proc: BenchProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const health = proc.url.replace(/\/graphql$/, '/health');
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+      throw new Error(`${proc.name} exited (${proc.child.signalCode ?? proc.child.exitCode}):\n${proc.output()}`);
+    }
+    try {
+      const response = await fetch(health, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${proc.name} did not answer /health within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+export async function startProcessSystem(options: {
+  seed?: (databases: Record<string, TestDatabase>) => Promise<void>;
+  env?: Record<string, string>;
+} = {}): Promise<ProcessSystem> {
+  const databases: Record<string, TestDatabase> = {};
+  for (const region of REGIONS) databases[region.code] = await createTestDatabase(region.code);
+  const provinceDatabase = await createTestDatabase('province');
+  await options.seed?.(databases);
+  const logDir = mkdtempSync(path.join(os.tmpdir(), 'xjzc-faults-'));
+
+  const ports: Record<string, number> = {};
+  for (const name of SERVICES) ports[name] = await freePort();
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    ...PRODUCTION_SECRETS,
+    LOG_LEVEL: 'info',
+    PORT: String(ports.gateway),
+    ...Object.fromEntries(SERVICES.filter((name) => name !== 'gateway').map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])])),
+    ...Object.fromEntries(REGIONS.map((region) => [`${region.code.toUpperCase()}_DATABASE_URL`, databases[region.code]!.url])),
+    PROVINCE_DATABASE_URL: provinceDatabase.url,
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const processes = new Map<string, BenchProcess>();
+  const exits = new Map<string, Promise<ExitStatus>>();
+
+  const start = async (name: string, extra: Record<string, string> = {}): Promise<BenchProcess> => {
+    const running = processes.get(name);
+    if (running && running.child.exitCode === null && running.child.signalCode === null) throw new Error(`${name} is still running`);
+    // The service itself, not the tsx CLI (which would run it in a second process): a signal
+    // must reach the process that serves.
+    const proc = spawnProcess({
+      name,
+      port: ports[name]!,
+      args: ['--import', 'tsx', 'scripts/serve.ts', name],
+      env: { ...env, LOG_FILE: path.join(logDir, `${name}.log`), ...extra },
+    });
+    processes.set(name, proc);
+    exits.set(name, new Promise((resolve) => proc.child.once('exit', (code, signal) => resolve({ code, signal }))));
+    await waitForHealth(proc);
+    return proc;
+  };
+
+  const system: ProcessSystem = {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    env,
+    databases,
+    provinceDatabase,
+    logDir,
+    process(name) {
+      const proc = processes.get(name);
+      if (!proc) throw new Error(`${name} was never started`);
+      return proc;
+    },
+    start,
+    signal(name, signal) {
+      system.process(name).child.kill(signal);
+    },
+    exited: (name) => exits.get(name) ?? Promise.reject(new Error(`${name} was never started`)),
+    token: (caller) => mintDevelopmentToken(config.auth, { ...caller, expiresIn: '1h' }),
+    async setConnectionsAllowed(database, allowed) {
+      const admin = new pg.Client({ connectionString: ADMIN_URL });
+      await admin.connect();
+      try {
+        await admin.query(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS ${allowed}`);
+        if (!allowed) {
+          await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database.name]);
+        }
+      } finally {
+        await admin.end();
+      }
+    },
+    async stop() {
+      for (const proc of processes.values()) {
+        // A stopped (SIGSTOP) process would ignore SIGTERM until continued.
+        proc.child.kill('SIGCONT');
+        await proc.stop();
+      }
+      processes.clear();
+      for (const database of [...Object.values(databases), provinceDatabase]) {
+        await system.setConnectionsAllowed(database, true).catch(() => undefined);
+        await database.drop();
+      }
+      rmSync(logDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    // The subgraphs first (in parallel), then the gateway.
+    await Promise.all(SERVICES.filter((name) => name !== 'gateway').map((name) => start(name)));
+    await start('gateway');
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+  return system;
+}
