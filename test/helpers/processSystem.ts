@@ -40,7 +40,7 @@ export interface ProcessSystem {
   logDir: string;
   /** The running process of a service. */
   process(name: string): BenchProcess;
-  /** Starts (or restarts) a service on its port, with extra environment, and waits until it answers /health. */
+  /** Starts (or restarts) a service on its port, with extra environment, and waits until its /ready says ready. */
   start(name: string, env?: Record<string, string>): Promise<BenchProcess>;
   /** Sends a signal to a service's process. */
   signal(name: string, signal: NodeJS.Signals): void;
@@ -53,22 +53,23 @@ export interface ProcessSystem {
   stop(): Promise<void>;
 }
 
-async function waitForHealth(proc: BenchProcess, timeoutMs = 90_000): Promise<void> {
+/** Waits until the service says it is ready (listening, warm, its database answering). */
+async function waitForReady(proc: BenchProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const health = proc.url.replace(/\/graphql$/, '/health');
+  const ready = proc.url.replace(/\/graphql$/, '/ready');
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
       throw new Error(`${proc.name} exited (${proc.child.signalCode ?? proc.child.exitCode}):\n${proc.output()}`);
     }
     try {
-      const response = await fetch(health, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(ready, { signal: AbortSignal.timeout(2_000) });
       if (response.status === 200) return;
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`${proc.name} did not answer /health within ${timeoutMs} ms:\n${proc.output()}`);
+  throw new Error(`${proc.name} was not ready within ${timeoutMs} ms:\n${proc.output()}`);
 }
 
 export async function startProcessSystem(options: {
@@ -88,6 +89,9 @@ export async function startProcessSystem(options: {
     ...PRODUCTION_SECRETS,
     LOG_LEVEL: 'info',
     PORT: String(ports.gateway),
+    // Prometheus listeners on any free port: several systems may run at once.
+    METRICS_PORT: '0',
+    ...Object.fromEntries(SERVICES.filter((name) => name !== 'gateway').map((name) => [`${name.toUpperCase()}_METRICS_PORT`, '0'])),
     ...Object.fromEntries(SERVICES.filter((name) => name !== 'gateway').map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])])),
     ...Object.fromEntries(REGIONS.map((region) => [`${region.code.toUpperCase()}_DATABASE_URL`, databases[region.code]!.url])),
     PROVINCE_DATABASE_URL: provinceDatabase.url,
@@ -110,7 +114,7 @@ export async function startProcessSystem(options: {
     });
     processes.set(name, proc);
     exits.set(name, new Promise((resolve) => proc.child.once('exit', (code, signal) => resolve({ code, signal }))));
-    await waitForHealth(proc);
+    await waitForReady(proc);
     return proc;
   };
 
