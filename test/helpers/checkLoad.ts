@@ -1,10 +1,9 @@
 /**
  * A steady load of portal duplicate checks against the gateway, as a regional portal sends them
  * during an application window: a fixed number in flight, every answer judged against the known
- * answer, every request carrying its own request id so that each answered lookup can be matched to
- * its access-log row. Used by the fault tests and `npm run faults`.
+ * answer, and each answered lookup matched to its access-log row by the request id the gateway
+ * answers with (x-request-id), which is the id it gives the province. Used by the fault tests and `npm run faults`.
  */
-import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import type { SqlClient } from '../../platform/database/sql.js';
 
@@ -27,7 +26,8 @@ export type OutcomeKind =
   | 'reset';
 
 export interface CheckOutcome {
-  requestId: string;
+  /** The gateway's id of the operation (its x-request-id answer header), the access log's request_id; null without an answer. */
+  requestId: string | null;
   /** Milliseconds since the load started, when the request was sent. */
   sentAt: number;
   durationMs: number;
@@ -107,17 +107,19 @@ export function startCheckLoad(options: {
 
   const one = async (): Promise<CheckOutcome> => {
     const check = options.cases[next++ % options.cases.length]!;
-    const requestId = `fault-${randomUUID()}`;
     const sentAt = performance.now() - started;
-    const base = { requestId, sentAt, errorCodes: [] as string[], errorReasons: [] as string[], failOpen: false, wrong: null };
+    const base = { requestId: null as string | null, sentAt, errorCodes: [] as string[], errorReasons: [] as string[], failOpen: false, wrong: null };
     try {
       const response = await pool.request({
         path: url.pathname,
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}`, 'x-request-id': requestId },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
         body: JSON.stringify({ query: CHECK_QUERY, variables: { id: check.idNumber }, operationName: 'PortalCheck' }),
       });
       const text = await response.body.text();
+      // The gateway's own id of the operation, which it passes to the province (never the client's).
+      const given = response.headers['x-request-id'];
+      base.requestId = typeof given === 'string' ? given : null;
       const durationMs = performance.now() - started - sentAt;
       let body: CheckBody = {};
       try {
@@ -172,7 +174,7 @@ export function startCheckLoad(options: {
 
 /** Answered lookups whose request id has no row in the access log. */
 export async function missingAccessLogEntries(outcomes: readonly CheckOutcome[], provinceSql: SqlClient): Promise<string[]> {
-  const answered = outcomes.filter((outcome) => outcome.kind === 'answered').map((outcome) => outcome.requestId);
+  const answered = outcomes.filter((outcome) => outcome.kind === 'answered').map((outcome) => outcome.requestId ?? '(no request id)');
   if (answered.length === 0) return [];
   const { rows } = await provinceSql.query<{ request_id: string }>('SELECT request_id FROM access_log WHERE request_id = ANY($1::varchar[])', [answered]);
   const logged = new Set(rows.map((row) => row.request_id));
