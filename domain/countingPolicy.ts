@@ -18,7 +18,7 @@
  * UNKNOWN kinds and statuses are neither counted nor cleared: they make a verdict UNKNOWN, never
  * CLEAR (../shared/STYLE.md lesson 5).
  */
-import type { ApplicationStatus, ReviewKind } from './codes.js';
+import { APPLICATION_STATUSES, type ApplicationStatus, type ReviewKind } from './codes.js';
 
 export const COUNTED_REVIEW_KINDS: ReadonlySet<ReviewKind> = new Set([
   'REVIEW',
@@ -45,3 +45,12 @@ export function countsTowardAnnualLimit(kind: ReviewKind, status: ApplicationSta
 export function isUndecidable(kind: ReviewKind, status: ApplicationStatus): boolean {
   return kind === 'UNKNOWN' || (COUNTED_REVIEW_KINDS.has(kind) && status === 'UNKNOWN');
 }
+
+/**
+ * The statuses that count, as a list: every status but the ones that do not and UNKNOWN. With
+ * COUNTED_REVIEW_KINDS, the filter a region runs in SQL to list a year's counted applications
+ * (RegionalSource.countedApplicationsInYear), so that SQL and countsTowardAnnualLimit agree.
+ */
+export const COUNTED_STATUSES: readonly ApplicationStatus[] = (Object.keys(APPLICATION_STATUSES) as ApplicationStatus[]).filter(
+  (status) => status !== 'UNKNOWN' && !NOT_COUNTED_STATUSES.has(status),
+);

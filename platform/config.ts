@@ -73,6 +73,12 @@ export interface Config {
   auth: AuthConfig;
   /** Key of the short-lived token the gateway signs for the subgraphs (INTERNAL_TOKEN_SECRET). */
   internalTokenSecret: string;
+  /**
+   * How long a HELD annual-review claim lasts unless confirmed, seconds
+   * (ANNUAL_REVIEW_CLAIM_TTL_SECONDS). 72 hours by default: the notices give 48 hours to correct a
+   * returned application, and a claim must outlive that.
+   */
+  annualReviewClaimTtlSeconds: number;
   /** The gateway's rate limits per principal and its admission by priority (gateway/admission.ts). */
   admission: AdmissionConfig;
 }
@@ -133,6 +139,8 @@ export interface AuthConfig {
 
 /** Prometheus listeners: 9400 for the gateway, then 9401… in the order of the subgraphs' ports. */
 const DEFAULT_METRICS_PORT = 9400;
+/** 72 hours (issue 13). */
+export const DEFAULT_ANNUAL_REVIEW_CLAIM_TTL_SECONDS = 259_200;
 /** Only for development and tests; production refuses to start without IDENTITY_SECRET. */
 const DEVELOPMENT_IDENTITY_SECRET = 'development-only-identity-secret-change-me';
 /** Development defaults of the two token keys; production refuses to start without real ones. */
@@ -185,6 +193,8 @@ const variables = z.object({
   DATABASE_QUERY_TIMEOUT_MS: wholeNumber(1, 3_600_000).default(10_000),
   PROVINCE_DATA_DIR: z.string().optional(),
   DEMO_SEED: wholeNumber(0, 2 ** 31 - 1).default(20_240_707),
+  // At most a year: a hold is for one review year, and a longer one would never lapse in practice.
+  ANNUAL_REVIEW_CLAIM_TTL_SECONDS: wholeNumber(1, 366 * 24 * 3600).default(DEFAULT_ANNUAL_REVIEW_CLAIM_TTL_SECONDS),
   AUTH_JWKS_URL: urlOf(['http', 'https']).optional(),
   AUTH_JWT_PUBLIC_KEY: z.string().includes('-----BEGIN PUBLIC KEY-----', { error: 'must be a PEM (SPKI) public key, "-----BEGIN PUBLIC KEY-----…"' }).optional(),
   AUTH_JWT_ALGORITHM: z.enum(ASYMMETRIC_ALGORITHMS, { error: `must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}` }).default('RS256'),
@@ -316,6 +326,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
     },
     provinceDataDir: provinceDataDir(values),
     demoSeed: values.DEMO_SEED,
+    annualReviewClaimTtlSeconds: values.ANNUAL_REVIEW_CLAIM_TTL_SECONDS,
     auth: {
       verification: verification(values),
       issuer: values.AUTH_JWT_ISSUER ?? DEVELOPMENT_AUTH_ISSUER,

@@ -25,6 +25,12 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** The issuer's key set (AUTH_JWKS_URL) could not be fetched: the token was not judged (HTTP 503). */
   AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
+  /** An annual-review claim's idempotency key was used before with a different input. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** No annual-review claim has this id. */
+  CLAIM_NOT_FOUND: 'CLAIM_NOT_FOUND',
+  /** The claim is no longer held (expired or released): it cannot be confirmed; claim again. */
+  CLAIM_NOT_ACTIVE: 'CLAIM_NOT_ACTIVE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -50,6 +50,8 @@ const APPLICATION_DETAIL = grant(
   ['analyst', 'ownRegionPortal'],
   "a portal reads only region, year, reviewKind and status of another region's applications.",
 );
+/** A claim's application and history: its own region's portal and analysts (issue 13). */
+const CLAIM_DETAIL = grant(['analyst', 'ownRegionPortal'], "a portal sees another region's claim as region, state and times only.");
 /** 盲评: reviewers never see name or employer, and analysts read as reviewers do. */
 const NOT_BLIND = grant(['ownRegionPortal'], 'analysts read blind (盲评): names and employers are hidden.');
 
@@ -63,6 +65,17 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     person: PEOPLE,
     regions: EVERYONE,
     accessLog: ANALYSTS,
+    // The violations in the data, person by person: analysts only (issue 13).
+    annualReviewConflicts: ANALYSTS,
+    // A portal's own region's claim only: the resolver refuses another region's.
+    annualReviewClaim: PEOPLE,
+  },
+  // Claims are changed by portals only, each for its own region: the resolvers check both, since
+  // the region is the claim's, known only once it is read.
+  Mutation: {
+    claimAnnualReview: PEOPLE,
+    confirmAnnualReviewClaim: PEOPLE,
+    releaseAnnualReviewClaim: PEOPLE,
     // The notices are public documents.
     reviewBatches: EVERYONE,
   },
@@ -163,6 +176,8 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     applications: grant(['analyst', 'ownRegionPortal', 'otherRegionPortal'], 'it is open to analyst and portal only.'),
     // Counts: exact or perturbed by audience (DERIVED_OUTPUTS.statistics).
     statistics: EVERYONE,
+    // @inaccessible: the province's annualReviewConflicts, for analysts.
+    annualReviewIndexForProvince: ANALYSTS,
   },
   ApplicationConnection: { '*': PEOPLE },
   ApplicationEdge: { '*': PEOPLE },
@@ -170,6 +185,42 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
   StatisticsRow: { '*': EVERYONE },
   AccessLogEntry: { '*': ANALYSTS },
   AnnualReview: { '*': PEOPLE },
+  // A claim's answer names conflicts by region and kind only (issue 13).
+  AnnualReviewClaimResult: { '*': PEOPLE },
+  ClaimConflict: { '*': PEOPLE },
+  // A claim's region is its data's region: another region's portal reads its state and times, not
+  // which application holds it nor who changed it.
+  AnnualReviewClaim: {
+    id: CLAIM_DETAIL,
+    year: PEOPLE,
+    region: PEOPLE,
+    applicationId: CLAIM_DETAIL,
+    state: PEOPLE,
+    expiresAt: PEOPLE,
+    createdAt: PEOPLE,
+    updatedAt: CLAIM_DETAIL,
+    releaseReason: CLAIM_DETAIL,
+    history: CLAIM_DETAIL,
+  },
+  // Reached only through AnnualReviewClaim.history; `region` here is the actor's.
+  AnnualReviewClaimEvent: { '*': PEOPLE },
+  ActiveClaim: {
+    region: PEOPLE,
+    state: PEOPLE,
+    expiresAt: PEOPLE,
+    createdAt: PEOPLE,
+    claim: CLAIM_DETAIL,
+  },
+  AnnualReviewConflictConnection: { '*': ANALYSTS },
+  AnnualReviewConflictEdge: { '*': ANALYSTS },
+  AnnualReviewConflict: { '*': ANALYSTS },
+  // @inaccessible, read by the province for annualReviewConflicts only.
+  AnnualReviewIndexEntry: {
+    personKey: ANALYSTS,
+    applicationIds: ANALYSTS,
+    personRef: ANALYSTS,
+    applications: ANALYSTS,
+  },
   // Eligibility answers: their reasons are rendered for the caller (DERIVED_OUTPUTS.eligibilityReasons).
   Eligibility: { '*': PEOPLE },
   RuleOutcome: { '*': PEOPLE },
@@ -194,6 +245,9 @@ export const PERSONAL_DATA_TYPES: readonly string[] = [
   'Qualification',
   'IntegrityRecord',
   'Assessment',
+  'AnnualReviewClaim',
+  'ActiveClaim',
+  'AnnualReviewIndexEntry',
 ];
 
 /**
@@ -255,6 +309,9 @@ export const ERROR_DETAILS = {
   INVALID_APPLICATION_ID: 'the expected form; never the id given',
   INVALID_CURSOR: 'that the cursor is not one this list issued',
   BAD_USER_INPUT: 'the argument and its allowed range',
+  IDEMPOTENCY_KEY_REUSED: 'that the key was used before with another input; never that input',
+  CLAIM_NOT_FOUND: 'that no claim has the id',
+  CLAIM_NOT_ACTIVE: 'the claim\'s state (EXPIRED or RELEASED)',
   INTERNAL_SERVER_ERROR: 'nothing; the details are in the service log',
 } as const;
 

@@ -15,6 +15,7 @@ import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { requireNameableApplication, withAccessMatrix } from '../access.js';
 import type { AccessLog } from './accessLog.js';
+import { NO_CLAIM_LEDGER, type ClaimsModule } from './claims/resolvers.js';
 import { eligibilityResolvers } from './eligibility.js';
 import { requiredRecordOf, type RequiredRecord } from './requiredRecords.js';
 import { buildSubgraph, provinceSubgraphSdl, recordTypeName, regionTypeName } from '../../schema/sdl.js';
@@ -47,7 +48,7 @@ function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyAr
 }
 
 
-export function createProvinceSchema(regions: readonly RegionDefinition[], identity: Identity, accessLog?: AccessLog): GraphQLSchema {
+export function createProvinceSchema(regions: readonly RegionDefinition[], identity: Identity, accessLog?: AccessLog, claims: ClaimsModule = NO_CLAIM_LEDGER): GraphQLSchema {
   const resolvers = {
     Query: {
       async person(_root: unknown, args: { idNumber: string }, context: ProvinceContext): Promise<PersonParent> {
@@ -114,14 +115,17 @@ export function createProvinceSchema(regions: readonly RegionDefinition[], ident
           );
         }
         requireNameableApplication(context, exclude);
-        return decideAnnualReview(args.year, regionAnswers(regions, person.records ?? []), exclude);
+        // Active claims of other applications count too (issue 13): the ledger is read in one
+        // batched statement per turn of the event loop, across requests.
+        return claims.withClaims(decideAnnualReview(args.year, regionAnswers(regions, person.records ?? []), exclude), person.key, exclude);
       },
     },
   };
   const eligibility = eligibilityResolvers(regions);
   const merged = {
+    ...claims.resolvers,
     ...resolvers,
-    Query: { ...resolvers.Query, ...eligibility.Query },
+    Query: { ...resolvers.Query, ...eligibility.Query, ...claims.resolvers.Query },
     Person: { ...resolvers.Person, ...eligibility.Person },
   };
   // `counted` and `undecided` carry other regions' applications, gathered in full for the verdict:

@@ -1,6 +1,8 @@
 /**
  * Assembles the province subgraph service. It reads no portal database; its own database holds the
- * access log of person lookups (PROVINCE_DATABASE_URL, or embedded PGlite like the regions).
+ * access log of person lookups and the annual-review claim ledger (PROVINCE_DATABASE_URL, or
+ * embedded PGlite like the regions). For claims and the conflicts report it calls the regional
+ * subgraphs itself (regionCalls.ts), at the URLs the gateway uses.
  */
 import { mkdirSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
@@ -20,6 +22,9 @@ import type { Logger } from '../../platform/logger.js';
 import type { ServiceMetrics } from '../../platform/metrics.js';
 import { PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, runWarmUp, WARM_UP_PRINCIPAL } from '../warmUp.js';
 import { createAccessLog, type AccessLog } from './accessLog.js';
+import { createClaimLedger } from './claims/ledger.js';
+import { createClaimsModule } from './claims/resolvers.js';
+import { createRegionCalls } from './regionCalls.js';
 import { createProvinceSchema, type ProvinceContext } from './schema.js';
 
 /**
@@ -28,11 +33,12 @@ import { createProvinceSchema, type ProvinceContext } from './schema.js';
  */
 async function openProvinceDatabase(config: Config, metrics: ServiceMetrics): Promise<{ sql: SqlClient; close(): Promise<void> }> {
   if (config.provinceDatabaseUrl) {
-    // The access log writes one INSERT at a time (group commit); the second connection serves
-    // listings and readiness. A lookup waits for its entry, so a database that does not answer
-    // must fail it soon: the pool's connection and query timeouts.
+    // The access log writes one INSERT at a time (group commit); claims write on the request path
+    // (one short transaction each), so the pool has room for concurrent ones besides listings and
+    // readiness. A lookup waits for its entry, so a database that does not answer must fail it
+    // soon: the pool's connection and query timeouts.
     const sql = createPostgresClient(config.provinceDatabaseUrl, {
-      max: 2,
+      max: 10,
       connectionTimeoutMillis: config.databasePool.connectionTimeoutMs,
       queryTimeoutMillis: config.databasePool.queryTimeoutMs,
     });
@@ -87,9 +93,30 @@ function accessLogMetrics(metrics: ServiceMetrics, accessLog: AccessLog): void {
 export function createProvinceService(regions: readonly RegionDefinition[], config: Config, log: Logger, metrics: ServiceMetrics): ProvinceService {
   const database = openProvinceDatabase(config, metrics);
   const accessLog = createAccessLog({ sql: database.then((opened) => opened.sql), log });
+  // Not awaited here: a database that cannot be opened fails the claims that need it, not the service.
+  database.catch(() => undefined);
+  const sql = database.then((opened) => opened.sql);
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, regions.map((region) => region.code));
+  const identity = createIdentity(config.identitySecret);
+  const regionCalls = createRegionCalls({
+    regions,
+    urls: config.subgraphUrls,
+    internalTokenSecret: config.internalTokenSecret,
+    identity,
+    timeoutMs: config.subgraphTimeoutMs,
+    log,
+  });
+  const claims = createClaimsModule({
+    regions,
+    identity,
+    ledger: createClaimLedger(sql),
+    regionCalls,
+    ttlSeconds: config.annualReviewClaimTtlSeconds,
+    log,
+    accessLog,
+  });
   const apollo = new ApolloServer<ProvinceContext>({
-    schema: createProvinceSchema(regions, createIdentity(config.identitySecret), accessLog),
+    schema: createProvinceSchema(regions, identity, accessLog, claims),
     formatError: subgraphErrorFormatter('province', log),
     includeStacktraceInErrorResponses: false,
     // Our own shutdown drains first (platform/http.ts stopOnSignals); Apollo's would exit before it.
@@ -117,6 +144,7 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     },
     close: async () => {
       await accessLog.close();
+      await regionCalls.close();
       await (await database.catch(() => null))?.close();
     },
   };

@@ -133,6 +133,34 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
           totalCount: () => source.countApplications(filter),
         };
       },
+      // @inaccessible: only the province calls it, for an analyst's annualReviewConflicts. One SQL
+      // statement over the year; the keys are computed here, where the numbers are, so that only
+      // pseudonymous keys leave the region (and sealed references for the few people asked about).
+      annualReviewIndexForProvince: async (_parent: RegionParent, args: { year: number; personKeys?: string[] | null }) => {
+        // Analysts only: the access matrix (Region.annualReviewIndexForProvince) refuses anyone else.
+        checkYear('year', args.year);
+        const byPerson = new Map<string, string[]>();
+        for (const { idNumber, localId } of await source.countedApplicationsInYear(args.year)) {
+          const applicationId = `${region.code}:${localId}`;
+          const ids = byPerson.get(idNumber);
+          if (ids) ids.push(applicationId);
+          else byPerson.set(idNumber, [applicationId]);
+        }
+        const wanted = args.personKeys ? new Set(args.personKeys) : null;
+        const entries: Array<{ idNumber: string; personKey: string; applicationIds: string[] }> = [];
+        for (const [idNumber, applicationIds] of byPerson) {
+          const personKey = identity.personKey(idNumber);
+          if (!wanted || wanted.has(personKey)) entries.push({ idNumber, personKey, applicationIds });
+        }
+        if (!wanted) return entries.map(({ personKey, applicationIds }) => ({ personKey, applicationIds, personRef: null, applications: null }));
+        const applications = await source.applicationsByIdNumber(entries.map((entry) => entry.idNumber));
+        return entries.map(({ idNumber, personKey, applicationIds }) => ({
+          personKey,
+          applicationIds,
+          personRef: identity.sealPersonRef(idNumber),
+          applications: forProvinceList((applications.get(idNumber) ?? []).filter((application) => applicationIds.includes(application.id))),
+        }));
+      },
       statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }, context: RegionalContext) => {
         const dimensions = DIMENSION_ORDER.filter((dimension) => args.groupBy.includes(dimension));
         const grouped = dimensions.filter((d) => d !== 'REGION');

@@ -10,6 +10,7 @@
  */
 import { empty, join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import { EARLIEST_BIRTH_DATE } from '../../domain/idNumber.js';
+import { COUNTED_REVIEW_KINDS, COUNTED_STATUSES } from '../../domain/countingPolicy.js';
 import type { Application } from '../../domain/types.js';
 import { invalidCursor } from './cursor.js';
 import { groupRows, keyValue, type KeyType } from './keys.js';
@@ -207,6 +208,16 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
          LIMIT ${limit}`);
       // The table as the portal names it, for the data-quality events (its SQL text, unquoted).
       return { table: people.table.sql.replaceAll('"', ''), localIds: rows.map((row) => row.localId), total: rows[0]?.total ?? 0 };
+    },
+
+    async countedApplicationsInYear(year) {
+      // The counting policy as a filter on the local codes: the same translation the lists use.
+      const counted = whereOf(applications, codes, { year, reviewKind: [...COUNTED_REVIEW_KINDS], status: [...COUNTED_STATUSES] });
+      const rows = await db.$queryRaw<Array<{ matchedIdNumber: string | null; localId: string }>>(sql`
+        SELECT ${matched}, (${applications.key.column})::text AS "localId"
+          FROM ${people.table} ${applications.fromPeople}
+         WHERE ${counted} ${people.matchable ? sql`AND ${people.matchable}` : empty}`);
+      return rows.flatMap((row) => (row.matchedIdNumber === null ? [] : [{ idNumber: row.matchedIdNumber, localId: row.localId }]));
     },
 
     async ping() {

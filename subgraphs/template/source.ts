@@ -70,6 +70,12 @@ export interface ImpossibleBirthDates {
   total: number;
 }
 
+/** One counted application of a year: whose (normalised ID number) and which (the portal's key). */
+export interface CountedApplication {
+  idNumber: string;
+  localId: string;
+}
+
 export interface RegionalSource {
   /**
    * People whose ID number, normalised in SQL by gateway.normalise_id_number, is one of
@@ -106,6 +112,14 @@ export interface RegionalSource {
    * never the number. Such rows are kept and still link their records; they are flagged.
    */
   impossibleBirthDates(today: string, limit: number): Promise<ImpossibleBirthDates>;
+  /**
+   * Every application that counts toward `year`'s one-review limit (kind in COUNTED_REVIEW_KINDS,
+   * status in COUNTED_STATUSES, domain/countingPolicy.ts), with its person's normalised ID number:
+   * one SQL statement over the year, filtered on the local codes that map to those values. People
+   * whose number does not normalise are left out (they cannot be matched across regions anyway).
+   * Only for the province's conflicts report, which intersects the regions' answers.
+   */
+  countedApplicationsInYear(year: number): Promise<CountedApplication[]>;
   /** Resolves when the portal database answers `SELECT 1`; used by the readiness endpoint. */
   ping(): Promise<void>;
 }

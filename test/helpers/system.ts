@@ -69,9 +69,10 @@ export async function startTestSystem(options: {
   }
   const config = loadConfig(env);
   const services = new Map<string, StartedService>();
-  for (const name of ['province', ...REGIONS.map((region) => region.code)]) {
-    services.set(name, await startNamedService(name, config, 0));
-  }
+  // The regions first: the province calls them itself for claims (subgraphs/province/regionCalls.ts).
+  for (const region of REGIONS) services.set(region.code, await startNamedService(region.code, config, 0));
+  const regionUrls = Object.fromEntries([...services].map(([name, service]) => [name, service.url]));
+  services.set('province', await startNamedService('province', { ...config, subgraphUrls: { ...config.subgraphUrls, ...regionUrls } }, 0));
   const subgraphUrls = Object.fromEntries([...services].map(([name, service]) => [name, service.url]));
   const gateway = await startNamedService('gateway', { ...config, subgraphUrls }, 0);
   services.set('gateway', gateway);
