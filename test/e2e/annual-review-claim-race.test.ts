@@ -1,0 +1,116 @@
+/**
+ * The race the claim exists for (issue 13): two portals of different regions claim the same fresh
+ * person at the same instant, each through its own gateway process and its own province process,
+ * over one province database. Exactly one is GRANTED, every round. The gateways and provinces are
+ * spawned as `npm start` spawns them (`tsx scripts/serve.ts <name>`, bench/processes.ts); the
+ * regions run in this process on their real PostgreSQL databases.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, spawnService, waitForGraphQL, type BenchProcess } from '../../bench/processes.js';
+import { checkCharacter } from '../../domain/idNumber.js';
+import { REGIONS } from '../../domain/regions.js';
+import { loadConfig } from '../../platform/config.js';
+import { startNamedService, type StartedService } from '../../platform/services.js';
+import { insertAksApplicant, insertBzPerson } from '../fixtures/portalRows.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { gatewayHeaders, TEST_IDENTITY_SECRET } from '../helpers/system.js';
+
+const ROUNDS = 40;
+
+const people: Array<{ idNumber: string; bz: string; aks: string }> = [];
+const databases: TestDatabase[] = [];
+const regions: StartedService[] = [];
+const processes: BenchProcess[] = [];
+let province: TestDatabase;
+let gateways: [string, string];
+
+beforeAll(async () => {
+  const byRegion: Record<string, TestDatabase> = {};
+  for (const region of REGIONS) databases.push((byRegion[region.code] = await createTestDatabase(region.code)));
+  province = await createTestDatabase('province');
+  databases.push(province);
+  for (let round = 0; round < ROUNDS; round++) {
+    const body = `6528011991${String(round).padStart(7, '0')}`;
+    const idNumber = body + checkCharacter(body);
+    // Drafts in both regions: nothing counts yet, so only the ledger can tell the portals apart.
+    const bz = await insertBzPerson(byRegion.bz!.sql, { xm: '测试', sfzh: idNumber }, [{ sbnd: 2024, zt: 0 }]);
+    const aks = await insertAksApplicant(byRegion.aks!.sql, { fullName: '测试', idCard: idNumber }, [{ batchCode: 'AKS-2024-R', year: 2024, state: 'draft' }]);
+    people.push({ idNumber, bz: `bz:${bz.sqsids[0]}`, aks: `aks:${aks.applicationIds[0]}` });
+  }
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    IDENTITY_SECRET: TEST_IDENTITY_SECRET,
+    SUBGRAPH_TIMEOUT_MS: '10000',
+    PROVINCE_DATABASE_URL: province.url,
+    ...Object.fromEntries(REGIONS.map((region) => [`${region.code.toUpperCase()}_DATABASE_URL`, byRegion[region.code]!.url])),
+  };
+  const config = loadConfig(env);
+  for (const region of REGIONS) regions.push(await startNamedService(region.code, config, 0));
+  const regionUrls = Object.fromEntries(REGIONS.map((region, index) => [`${region.code.toUpperCase()}_SUBGRAPH_URL`, regions[index]!.url]));
+
+  const provincePorts = [await freePort(), await freePort()];
+  const provinces = provincePorts.map((port) => spawnService('province', port, { ...env, ...regionUrls, PROVINCE_PORT: String(port) }));
+  processes.push(...provinces);
+  const gatewayProcesses = provincePorts.map(async (provincePort) => {
+    const port = await freePort();
+    return spawnService('gateway', port, { ...env, ...regionUrls, PORT: String(port), PROVINCE_SUBGRAPH_URL: `http://127.0.0.1:${provincePort}/graphql` });
+  });
+  processes.push(...(await Promise.all(gatewayProcesses)));
+  await Promise.all(processes.map((proc) => waitForGraphQL(proc, 180_000)));
+  gateways = [processes[2]!.url, processes[3]!.url];
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(processes.map((proc) => proc.stop()));
+  for (const service of regions) await service.stop();
+  for (const database of databases) await database.drop();
+});
+
+const CLAIM = /* GraphQL */ `
+  mutation Claim($input: AnnualReviewClaimInput!) {
+    claimAnnualReview(input: $input) { outcome conflicts { region kind } missingRegions claim { id region } }
+  }
+`;
+
+interface ClaimAnswer {
+  data?: { claimAnnualReview: { outcome: string; conflicts: Array<{ region: string; kind: string }>; missingRegions: string[]; claim: { id: string; region: string } | null } };
+  errors?: unknown[];
+}
+
+async function claimThrough(gateway: string, region: string, idNumber: string, applicationId: string): Promise<ClaimAnswer> {
+  const response = await fetch(gateway, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await gatewayHeaders({ role: 'portal', region, subject: `${region}-clerk` })) },
+    body: JSON.stringify({ query: CLAIM, variables: { input: { idNumber, year: 2024, applicationId } } }),
+  });
+  return (await response.json()) as ClaimAnswer;
+}
+
+describe('two portals claiming one fresh person at the same instant', () => {
+  it('grants exactly one of them every round, through two gateways and two provinces over one database', async () => {
+    const winners: string[] = [];
+    for (const person of people) {
+      // Both requests leave before either answers; each goes to its own gateway and province.
+      const [bz, aks] = await Promise.all([
+        claimThrough(gateways[0], 'bz', person.idNumber, person.bz),
+        claimThrough(gateways[1], 'aks', person.idNumber, person.aks),
+      ]);
+      expect(bz.errors).toBeUndefined();
+      expect(aks.errors).toBeUndefined();
+      const answers = [bz.data!.claimAnnualReview, aks.data!.claimAnnualReview];
+      const granted = answers.filter((answer) => answer.outcome === 'GRANTED');
+      expect(granted).toHaveLength(1);
+      const loser = answers.find((answer) => answer.outcome !== 'GRANTED')!;
+      expect(loser).toEqual({ outcome: 'REFUSED', conflicts: [{ region: granted[0]!.claim!.region, kind: 'CLAIMED' }], missingRegions: [], claim: null });
+      winners.push(granted[0]!.claim!.region);
+    }
+    // The database agrees: one active claim per person, no more.
+    const { rows } = await province.sql.query<{ person_key: string; active: number }>(
+      `SELECT person_key, count(*) FILTER (WHERE state IN ('HELD', 'CONFIRMED'))::int AS active FROM annual_review_claim GROUP BY person_key`,
+    );
+    expect(rows).toHaveLength(ROUNDS);
+    expect(rows.every((row) => row.active === 1)).toBe(true);
+    expect(winners).toHaveLength(ROUNDS);
+  }, 240_000);
+});
