@@ -9,6 +9,7 @@ import { SignJWT } from 'jose';
 import { mintDevelopmentToken } from '../gateway/developmentToken.js';
 import { INTERNAL_AUDIENCE, INTERNAL_ISSUER, type Role } from '../platform/auth.js';
 import { loadConfig } from '../platform/config.js';
+import { BENCH_REGIONS, type BenchRegion } from './dataset.js';
 import type { WorkloadName } from './workloads.js';
 
 /** Settings every service of the bench gets: production mode, so production's checks apply. */
@@ -24,12 +25,17 @@ const ROLE_OF: Record<WorkloadName, { role: Role; region?: string }> = {
   'duplicate check': { role: 'portal', region: 'bz' },
   'analyst search': { role: 'analyst' },
   'dashboard statistics': { role: 'dashboard' },
+  // Claims carry each request's own portal token (Credentials.portals); this one is the default.
+  'annual-review claim': { role: 'portal', region: 'bz' },
+  'annual-review conflicts': { role: 'analyst' },
 };
 
 /** `Authorization` header values per workload: for clients of our gateway, and for the peers and the floor. */
 export interface Credentials {
   client: Record<WorkloadName, string>;
   internal: Record<WorkloadName, string>;
+  /** A client token of each region's portal, for the claims. */
+  portals: Record<BenchRegion, string>;
 }
 
 export async function benchCredentials(): Promise<Credentials> {
@@ -49,5 +55,9 @@ export async function benchCredentials(): Promise<Credentials> {
       .setExpirationTime('6h')
       .sign(key)}`;
   }
-  return { client, internal };
+  const portals = {} as Record<BenchRegion, string>;
+  for (const region of BENCH_REGIONS) {
+    portals[region] = `Bearer ${await mintDevelopmentToken(auth, { role: 'portal', region, subject: `bench-portal-${region}`, expiresIn: '6h' })}`;
+  }
+  return { client, internal, portals };
 }

@@ -239,3 +239,29 @@ export async function peopleByRegion(urls: Record<BenchRegion, string>): Promise
   );
   return Object.fromEntries(entries) as Record<BenchRegion, Set<string>>;
 }
+
+/** One application of each of these people per region (`bz:1042`), the smallest key: what a portal claims for. */
+const APPLICATION_SQL: Record<'bz' | 'aks', string> = {
+  bz: `SELECT gateway.normalise_id_number(p.sfzh) AS id, 'bz:' || min(a.sqsid)::text AS application
+         FROM ry_jbxx p JOIN sb_sqs a ON a.ryid = p.ryid
+        WHERE gateway.normalise_id_number(p.sfzh) = ANY($1::text[]) GROUP BY 1`,
+  aks: `SELECT gateway.normalise_id_number(p.id_card) AS id, 'aks:' || min(r.id)::text AS application
+          FROM applicant p JOIN apply_record r ON r.applicant_id = p.id
+         WHERE gateway.normalise_id_number(p.id_card) = ANY($1::text[]) GROUP BY 1`,
+};
+
+/** Per region (bz and aks: every row there is a resident's), an application of each of these people. */
+export async function applicationsOfPeople(urls: Record<BenchRegion, string>, idNumbers: readonly string[]): Promise<Record<'bz' | 'aks', Map<string, string>>> {
+  const entries = await Promise.all(
+    (['bz', 'aks'] as const).map(async (region) => {
+      const sql = createPostgresClient(urls[region], { max: 1 });
+      try {
+        const { rows } = await sql.query<{ id: string; application: string }>(APPLICATION_SQL[region], [[...idNumbers]]);
+        return [region, new Map(rows.map((row) => [row.id, row.application]))] as const;
+      } finally {
+        await sql.close();
+      }
+    }),
+  );
+  return Object.fromEntries(entries) as Record<'bz' | 'aks', Map<string, string>>;
+}

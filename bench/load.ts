@@ -11,6 +11,8 @@ export interface LoadOptions {
   connections: number;
   /** Extra request headers, e.g. `authorization`. */
   headers?: Readonly<Record<string, string>>;
+  /** Headers of each body, by position in `bodies` (e.g. each claim's portal token), over `headers`. */
+  headersPerBody?: ReadonlyArray<Readonly<Record<string, string>>>;
   /** Seconds, unless `amount` is given. */
   durationSeconds?: number;
   /** Exactly this many requests. */
@@ -58,7 +60,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requests: [
       {
         setupRequest: (request) => {
-          request.body = options.bodies[cursor++ % options.bodies.length]!;
+          const index = cursor++ % options.bodies.length;
+          request.body = options.bodies[index]!;
+          const own = options.headersPerBody?.[index];
+          if (own) request.headers = { ...request.headers, ...own };
           return request;
         },
       },

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { BENCH_SECRETS, benchCredentials, type Credentials } from './auth.js';
-import { ADMIN_URL, BENCH_REGIONS, peopleByRegion, prepareDataset, type Dataset } from './dataset.js';
+import { ADMIN_URL, applicationsOfPeople, BENCH_REGIONS, peopleByRegion, prepareDataset, type BenchRegion, type Dataset } from './dataset.js';
 import { ensureHiveInstalled, hiveVersion, spawnHiveGateway } from './hive.js';
 import { runLoad } from './load.js';
 import {
@@ -36,13 +36,20 @@ import { find, measurementTable, mib, ms, ratio, table, type CpuSplit, type Meas
 import { withRealUrls } from './supergraph.js';
 import {
   checkResponse,
+  CLAIM_WORKLOADS,
+  CLAIM_YEAR,
+  claimRequests,
+  COMPARED_WORKLOADS,
+  CONFLICTS_YEAR,
   floorBodies,
   gatewayBodies,
   PERSON_MIX,
   samplePeople,
   sampleSizes,
   WORKLOADS,
+  type ClaimCandidate,
   type PersonSample,
+  type Requests,
   type WorkloadName,
 } from './workloads.js';
 
@@ -212,6 +219,73 @@ const subgraphsRss = (system: System): number => Object.values(system.subgraphs)
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
+/** What the claim workloads need beyond the duplicate check's sample. */
+interface ClaimContext {
+  requests: Requests;
+  pairs: number;
+  singles: number;
+  /** The province database, whose ledger is emptied before each claim run. */
+  provinceUrl: string;
+  /** Claims written and persons with more than one claim of the year, after each claim run. */
+  ledger: Array<{ connections: number; claims: number; doubleGrants: number }>;
+}
+
+let claimContext: ClaimContext | null = null;
+
+/** Empties the claim ledger, so that each run starts with no person claimed. */
+async function emptyLedger(): Promise<void> {
+  if (!claimContext) return;
+  const client = new pg.Client({ connectionString: claimContext.provinceUrl });
+  await client.connect();
+  try {
+    await client.query('TRUNCATE annual_review_claim_event, annual_review_claim');
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * After a claim run: claims written, and people holding more than one claim of the year in any
+ * state. No claim is released in the run, so any such person is a double grant.
+ */
+async function ledgerAfterRun(connections: number): Promise<void> {
+  if (!claimContext) return;
+  const client = new pg.Client({ connectionString: claimContext.provinceUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ claims: number; doubles: number }>(
+      `SELECT (SELECT count(*)::int FROM annual_review_claim) AS claims,
+              (SELECT count(*)::int FROM (SELECT 1 FROM annual_review_claim WHERE year = $1 GROUP BY person_key HAVING count(*) > 1) AS d) AS doubles`,
+      [CLAIM_YEAR],
+    );
+    claimContext.ledger.push({ connections, claims: rows[0]!.claims, doubleGrants: rows[0]!.doubles });
+    log(`claims ledger after c=${connections}: ${rows[0]!.claims} claims written, ${rows[0]!.doubles} double grants`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Claim candidates from the data: people in both bz and aks (the conflicting pairs) and people in one region only. */
+async function claimCandidates(dataset: Dataset, people: Record<BenchRegion, Set<string>>, size: number): Promise<{ pairs: ClaimCandidate[]; singles: ClaimCandidate[] }> {
+  const both = [...people.bz].filter((id) => people.aks.has(id)).sort().slice(0, size);
+  const alone = [
+    ...[...people.bz].filter((id) => !people.aks.has(id) && !people.wlmq.has(id)).sort().slice(0, Math.ceil(size / 2)),
+    ...[...people.aks].filter((id) => !people.bz.has(id) && !people.wlmq.has(id)).sort().slice(0, Math.floor(size / 2)),
+  ];
+  const applications = await applicationsOfPeople(dataset.urls, [...both, ...alone]);
+  const candidate = (idNumber: string): ClaimCandidate => ({
+    idNumber,
+    applications: Object.fromEntries((['bz', 'aks'] as const).flatMap((region) => {
+      const id = applications[region].get(idNumber);
+      return id ? [[region, id]] : [];
+    })),
+  });
+  return {
+    pairs: both.map(candidate).filter((c) => c.applications.bz && c.applications.aks),
+    singles: alone.map(candidate).filter((c) => Object.keys(c.applications).length === 1),
+  };
+}
+
 interface Target {
   name: string;
   url: string;
@@ -235,17 +309,28 @@ async function post(url: string, body: string, authorization: string): Promise<u
 }
 
 /** Sends the first requests of the pool one by one and checks every answer; null when all are right. */
-async function validate(target: Target, workload: WorkloadName, bodies: readonly string[]): Promise<string | null> {
-  for (const body of bodies.slice(0, 25)) {
-    const problem = checkResponse(workload, await post(target.url, body, target.authorization[workload]), target.floor);
+async function validate(target: Target, workload: WorkloadName, requests: Requests): Promise<string | null> {
+  for (const [index, body] of requests.bodies.slice(0, 25).entries()) {
+    const authorization = requests.headers?.[index]?.authorization ?? target.authorization[workload];
+    const problem = checkResponse(workload, await post(target.url, body, authorization), target.floor);
     if (problem) return problem;
   }
   return null;
 }
 
-function bodiesFor(target: Target, workload: WorkloadName, sample: PersonSample): string[] {
-  return target.floor ? floorBodies(workload, sample, REQUEST_POOL, BENCH_SECRETS.IDENTITY_SECRET) : gatewayBodies(workload, sample, REQUEST_POOL);
+function bodiesFor(target: Target, workload: WorkloadName, sample: PersonSample): Requests {
+  if (workload === 'annual-review claim') {
+    if (!claimContext) throw new Error('no claim candidates were prepared');
+    return claimContext.requests;
+  }
+  return { bodies: target.floor ? floorBodies(workload, sample, REQUEST_POOL, BENCH_SECRETS.IDENTITY_SECRET) : gatewayBodies(workload, sample, REQUEST_POOL) };
 }
+
+/**
+ * Connections per workload: the conflicts report is an analyst's occasional query over a whole
+ * year, measured at 1 connection only; everything else at 1 and at the saturating concurrency.
+ */
+const connectionsOf = (workload: WorkloadName): number[] => (workload === 'annual-review conflicts' ? [1] : [1, PLAN.saturatingConnections]);
 
 /** Waits until the regional services have sent no SQL for half a second (at most 30 s). */
 async function untilQuiet(system: System): Promise<void> {
@@ -259,35 +344,38 @@ async function untilQuiet(system: System): Promise<void> {
 }
 
 async function measureTarget(system: System, target: Target, workload: WorkloadName, sample: PersonSample): Promise<Measurement[]> {
-  const connectionsList = [1, PLAN.saturatingConnections];
+  const connectionsList = connectionsOf(workload);
   const base = { workload, target: target.name, sqlPerRequest: null, gatewayRss: null, cpu: null };
   const skipped = (problem: string): Measurement[] =>
     connectionsList.map((connections) => ({ ...base, connections, load: null, problem, subgraphsRss: { before: subgraphsRss(system), after: subgraphsRss(system) } }));
   if (target.unavailable) return skipped(target.unavailable);
-  const bodies = bodiesFor(target, workload, sample);
-  const problem = await validate(target, workload, bodies);
+  const requests = bodiesFor(target, workload, sample);
+  const problem = await validate(target, workload, requests);
   if (problem) {
     log(`${target.name} / ${workload}: wrong answer: ${problem}`);
     return skipped(`wrong answer: ${problem}`);
   }
   const headers = { authorization: target.authorization[workload] };
-  await warmLoad(target, workload, bodies);
+  await warmLoad(target, workload, requests);
   const results: Measurement[] = [];
   for (const connections of connectionsList) {
     // Requests still in flight when the previous run stopped (slow statistics: up to 32 of them)
     // would otherwise send their SQL inside this run's count.
     await untilQuiet(system);
+    if (workload === 'annual-review claim') await emptyLedger();
     const gatewayBefore = target.process ? rssMiB(target.process) : 0;
     const subgraphsBefore = subgraphsRss(system);
     const statementsBefore = await sqlStatements(system.regional);
     const cpuBefore = cpuNow(system, target.process);
     const load = await runLoad({
       url: target.url,
-      bodies,
+      bodies: requests.bodies,
       headers,
+      ...(requests.headers ? { headersPerBody: requests.headers } : {}),
       connections,
       durationSeconds: connections === 1 ? PLAN.c1Seconds : PLAN.saturatedSeconds,
     });
+    if (workload === 'annual-review claim') await ledgerAfterRun(connections);
     const cpu = cpuPerRequest(cpuBefore, cpuNow(system, target.process), load.requests);
     const statements = (await sqlStatements(system.regional)) - statementsBefore;
     results.push({
@@ -308,15 +396,22 @@ async function measureTarget(system: System, target: Target, workload: WorkloadN
 }
 
 /** Load at 8 connections for the warm-up time. */
-async function warmLoad(target: Target, workload: WorkloadName, bodies: string[]): Promise<void> {
-  await runLoad({ url: target.url, bodies, headers: { authorization: target.authorization[workload] }, connections: 8, durationSeconds: PLAN.warmSeconds });
+async function warmLoad(target: Target, workload: WorkloadName, requests: Requests): Promise<void> {
+  await runLoad({
+    url: target.url,
+    bodies: requests.bodies,
+    headers: { authorization: target.authorization[workload] },
+    ...(requests.headers ? { headersPerBody: requests.headers } : {}),
+    connections: 8,
+    durationSeconds: PLAN.warmSeconds,
+  });
 }
 
 /** The warm-up alone; a target that cannot run or answers wrongly is left to measureTarget to report. */
 async function warmUp(target: Target, workload: WorkloadName, sample: PersonSample): Promise<void> {
   if (target.unavailable) return;
-  const bodies = bodiesFor(target, workload, sample);
-  if (!(await validate(target, workload, bodies))) await warmLoad(target, workload, bodies);
+  const requests = bodiesFor(target, workload, sample);
+  if (!(await validate(target, workload, requests))) await warmLoad(target, workload, requests);
 }
 
 interface MemoryCheck {
@@ -385,7 +480,7 @@ async function statementsOnSmallData(plan: NonNullable<Plan['sizeCheck']>, crede
     gateway = await startOurGateway(system);
     const smallSample = samplePeople(await peopleByRegion(small.urls), 300, PLAN.seed);
     // The same mix as on the full data, drawn from this data set's own people.
-    for (const workload of WORKLOADS) {
+    for (const workload of COMPARED_WORKLOADS) {
       const bodies = gatewayBodies(workload, smallSample, plan.requests);
       const before = await sqlStatements(system.regional);
       const headers = { authorization: credentials.client[workload] };
@@ -499,7 +594,7 @@ function targetChecks(facts: Omit<RunFacts, 'checks' | 'totalSeconds'>): TargetC
   if (sizeCheck) {
     const parts: string[] = [];
     let same = true;
-    for (const workload of WORKLOADS) {
+    for (const workload of COMPARED_WORKLOADS) {
       const large = find(measurements, workload, 'our gateway', 1);
       const largeSql = measurements.find((m) => m.workload === workload && m.target === 'our gateway' && m.connections === 1)?.sqlPerRequest ?? null;
       const smallSql = sizeCheck.perWorkload[workload];
@@ -520,6 +615,30 @@ function targetChecks(facts: Omit<RunFacts, 'checks' | 'totalSeconds'>): TargetC
     });
   } else {
     checks.push({ target: 'SQL statements per request do not depend on the data size', met: null, detail: 'full mode only (small vs full data set)' });
+  }
+  const claim1 = find(measurements, 'annual-review claim', 'our gateway', 1);
+  const claimSaturated = find(measurements, 'annual-review claim', 'our gateway', saturated);
+  const conflicts = find(measurements, 'annual-review conflicts', 'our gateway', 1);
+  if (SELECTED_WORKLOADS.includes('annual-review claim')) {
+    checks.push({ target: 'claimAnnualReview, concurrency 1: p50 ≤ 10 ms', met: within(claim1?.p50, 10), detail: claim1 ? by(claim1.p50, 10, 'ms') : 'not measured' });
+    checks.push({
+      target: `claimAnnualReview, concurrency ${saturated}: ≥ 400 claims/s`,
+      met: claimSaturated ? claimSaturated.throughput >= 400 : null,
+      detail: claimSaturated ? `${claimSaturated.throughput.toFixed(0)} claims/s` : 'not measured',
+    });
+    const ledger = claimContext?.ledger ?? [];
+    checks.push({
+      target: 'Zero double grants in the claim runs',
+      met: ledger.length === 0 ? null : ledger.every((run) => run.doubleGrants === 0),
+      detail: ledger.length === 0 ? 'not measured' : ledger.map((run) => `c=${run.connections}: ${run.doubleGrants} of ${run.claims.toLocaleString('en')} claims`).join('; '),
+    });
+  }
+  if (SELECTED_WORKLOADS.includes('annual-review conflicts')) {
+    checks.push({
+      target: `annualReviewConflicts for ${CONFLICTS_YEAR} over ${PLAN.applications.toLocaleString('en')} applications: ≤ 5 s (p99, c=1)`,
+      met: within(conflicts?.p99, 5_000),
+      detail: conflicts ? `p50 ${ms(conflicts.p50)} ms, p99 ${ms(conflicts.p99)} ms` : 'not measured',
+    });
   }
   checks.push({
     target: 'Generating the data set takes < 5 min',
@@ -576,6 +695,16 @@ function render(facts: RunFacts): string {
       `${REQUEST_POOL.toLocaleString('en')} distinct request bodies, sent in turn.`,
     '',
   );
+  if (claimContext) {
+    out.push(
+      `Annual-review claims (our gateway only): portals claim ${CLAIM_YEAR}, a year with no applications yet, so every claim passes the regions' check and the ledger decides. ` +
+        `${claimContext.pairs.toLocaleString('en')} people held by both bz and aks are claimed by both portals one after the other (a conflicting pair: one GRANTED, one REFUSED with CLAIMED; at ${saturated} connections they race), ` +
+        `and ${claimContext.singles.toLocaleString('en')} people held by one region are claimed once, in the order pair, single, pair…; bodies sent again later re-claim. ` +
+        'The ledger is emptied before each run. The conflicts report asks for the first page (50) of ' +
+        `annualReviewConflicts(year: ${CONFLICTS_YEAR}) as an analyst, at 1 connection only.`,
+      '',
+    );
+  }
   out.push(
     `Each workload first warms the subgraphs through every target in turn (${PLAN.warmSeconds} s each at 8 connections), so that the order of targets favours none. ` +
       `Each run: warm-up ${PLAN.warmSeconds} s at 8 connections, then ${PLAN.c1Seconds} s at 1 connection and ${PLAN.saturatedSeconds} s at ${saturated}. ` +
@@ -601,7 +730,7 @@ function render(facts: RunFacts): string {
   }
   out.push('## Ratios', '');
   const rows: string[][] = [];
-  for (const workload of SELECTED_WORKLOADS) {
+  for (const workload of SELECTED_WORKLOADS.filter((w) => COMPARED_WORKLOADS.includes(w))) {
     for (const connections of [1, saturated]) {
       const ours = find(measurements, workload, 'our gateway', connections);
       const stock = find(measurements, workload, 'stock @apollo/gateway', connections);
@@ -681,8 +810,14 @@ async function main(): Promise<number> {
   let system: System | null = null;
   try {
     const sampleStarted = performance.now();
-    const sample = samplePeople(await peopleByRegion(dataset.urls), PLAN.sampleSize, PLAN.seed);
+    const people = await peopleByRegion(dataset.urls);
+    const sample = samplePeople(people, PLAN.sampleSize, PLAN.seed);
     log(`sampled people in ${((performance.now() - sampleStarted) / 1000).toFixed(1)} s: ${JSON.stringify(sampleSizes(sample))}`);
+    if (SELECTED_WORKLOADS.includes('annual-review claim') && dataset.provinceUrl) {
+      const { pairs, singles } = await claimCandidates(dataset, people, PLAN.sampleSize);
+      claimContext = { requests: claimRequests(pairs, singles, credentials.portals), pairs: pairs.length, singles: singles.length, provinceUrl: dataset.provinceUrl, ledger: [] };
+      log(`claim candidates: ${pairs.length} people in both bz and aks, ${singles.length} in one region`);
+    }
 
     system = await startSubgraphs(dataset);
     const ours = await startOurGateway(system, profileFlags('gateway'));
@@ -734,8 +869,10 @@ async function main(): Promise<number> {
     for (const workload of SELECTED_WORKLOADS) {
       // The subgraphs' code is compiled by whichever target calls them first: warm them through
       // every target before measuring any, so that the order of targets favours none of them.
-      for (const target of targets) await warmUp(target, workload, sample);
-      for (const target of targets) measurements.push(...(await measureTarget(system, target, workload, sample)));
+      // The claim and the conflicts report are the province's own: through our gateway only.
+      const measured = CLAIM_WORKLOADS.includes(workload) ? targets.slice(0, 1) : targets;
+      for (const target of measured) await warmUp(target, workload, sample);
+      for (const target of measured) measurements.push(...(await measureTarget(system, target, workload, sample)));
     }
     // Only our gateway is measured from here on: the peers' memory must not weigh on it.
     for (const proc of running.splice(1)) await proc.stop();

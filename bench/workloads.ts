@@ -1,13 +1,29 @@
 /**
- * The three workloads, as request bodies. Through a gateway they are client queries; against one
+ * The workloads, as request bodies. Through a gateway they are client queries; against one
  * regional subgraph (the floor) they are the `_entities` calls a gateway makes to that region.
+ * The annual-review claim and the conflicts report (issue 13) run through our gateway only: they
+ * are the province's own operations, which no peer or floor does differently.
  */
 import { checkCharacter } from '../domain/idNumber.js';
 import { createIdentity } from '../platform/identity.js';
 import type { BenchRegion } from './dataset.js';
 
-export type WorkloadName = 'duplicate check' | 'analyst search' | 'dashboard statistics';
-export const WORKLOADS: readonly WorkloadName[] = ['duplicate check', 'analyst search', 'dashboard statistics'];
+export type WorkloadName = 'duplicate check' | 'analyst search' | 'dashboard statistics' | 'annual-review claim' | 'annual-review conflicts';
+/** Measured on every target, ours and the peers. */
+export const COMPARED_WORKLOADS: readonly WorkloadName[] = ['duplicate check', 'analyst search', 'dashboard statistics'];
+/** Measured through our gateway only. */
+export const CLAIM_WORKLOADS: readonly WorkloadName[] = ['annual-review claim', 'annual-review conflicts'];
+export const WORKLOADS: readonly WorkloadName[] = [...COMPARED_WORKLOADS, ...CLAIM_WORKLOADS];
+
+/**
+ * The year claimed: one with no applications in the data (2015–2024), so that every claim passes
+ * the regions' check and the ledger decides, as in an application window that has just opened.
+ */
+export const CLAIM_YEAR = 2025;
+export const CONFLICTS_YEAR = 2024;
+export const CLAIM =
+  'mutation Claim($input: AnnualReviewClaimInput!) { claimAnnualReview(input: $input) { outcome claim { id state } conflicts { region kind } missingRegions } }';
+export const CONFLICTS = `query Conflicts { annualReviewConflicts(year: ${CONFLICTS_YEAR}, first: 50) { totalCount complete missingRegions pageInfo { hasNextPage endCursor } edges { node { person { key } regions applications { id status } claims { id } } } } }`;
 
 export const DUPLICATE_CHECK = 'query DuplicateCheck($id: String!, $year: Int!) { person(idNumber: $id) { annualReview(year: $year) { verdict } } }';
 export const ANALYST_SEARCH =
@@ -105,8 +121,50 @@ function draws(sample: PersonSample, count: number, seed: number): Array<{ id: s
   return out;
 }
 
+/** A person to claim for, with an application of theirs in each region that will claim (`bz:1042`). */
+export interface ClaimCandidate {
+  idNumber: string;
+  applications: Partial<Record<BenchRegion, string>>;
+}
+
+/** Request bodies with the header each one is sent with. */
+export interface Requests {
+  bodies: string[];
+  /** By position in `bodies`; absent: the workload's one authorization. */
+  headers?: Array<Record<string, string>>;
+}
+
+/**
+ * Claims: two thirds in conflicting pairs (a person's bz and aks applications claimed one after the
+ * other by the two portals, so that at 32 connections they race), one third single claims. The
+ * first claim of a person is GRANTED, the other of a pair REFUSED with CLAIMED; a body sent again
+ * later in the run re-claims (the same claim, GRANTED, or REFUSED again).
+ */
+export function claimRequests(pairs: readonly ClaimCandidate[], singles: readonly ClaimCandidate[], portalTokens: Readonly<Record<BenchRegion, string>>): Requests {
+  const bodies: string[] = [];
+  const headers: Array<Record<string, string>> = [];
+  const add = (candidate: ClaimCandidate, region: BenchRegion) => {
+    const applicationId = candidate.applications[region];
+    if (!applicationId) return;
+    bodies.push(JSON.stringify({ query: CLAIM, variables: { input: { idNumber: candidate.idNumber, year: CLAIM_YEAR, applicationId } } }));
+    headers.push({ authorization: portalTokens[region] });
+  };
+  for (let i = 0; i < Math.max(pairs.length, singles.length); i++) {
+    const pair = pairs[i];
+    if (pair) {
+      add(pair, 'bz');
+      add(pair, 'aks');
+    }
+    const single = singles[i];
+    if (single) add(single, (Object.keys(single.applications) as BenchRegion[])[0]!);
+  }
+  return { bodies, headers };
+}
+
 /** Request bodies (JSON) for one workload, cycled through by the load generator. */
 export function gatewayBodies(workload: WorkloadName, sample: PersonSample, count: number): string[] {
+  if (workload === 'annual-review claim') throw new TypeError('claims are built by claimRequests, each with its portal');
+  if (workload === 'annual-review conflicts') return [JSON.stringify({ query: CONFLICTS })];
   if (workload === 'analyst search') return [JSON.stringify({ query: ANALYST_SEARCH })];
   if (workload === 'dashboard statistics') return [JSON.stringify({ query: DASHBOARD_STATISTICS })];
   return draws(sample, count, 42).map(({ id, year }) => JSON.stringify({ query: DUPLICATE_CHECK, variables: { id, year } }));
@@ -114,6 +172,7 @@ export function gatewayBodies(workload: WorkloadName, sample: PersonSample, coun
 
 /** The same workloads sent straight to the bz subgraph: what one region costs, with no gateway. */
 export function floorBodies(workload: WorkloadName, sample: PersonSample, count: number, identitySecret: string): string[] {
+  if ((CLAIM_WORKLOADS as readonly string[]).includes(workload)) throw new TypeError(`${workload} has no floor: it is measured through our gateway only`);
   if (workload === 'analyst search') return [JSON.stringify({ query: FLOOR_SEARCH })];
   if (workload === 'dashboard statistics') return [JSON.stringify({ query: FLOOR_STATISTICS })];
   const identity = createIdentity(identitySecret);
@@ -130,6 +189,15 @@ export function checkResponse(workload: WorkloadName, body: unknown, floor: bool
   }
   if (!parsed.data) return 'no data';
   if (floor) return Array.isArray(parsed.data._entities) ? null : 'no _entities';
+  if (workload === 'annual-review claim') {
+    const outcome = (parsed.data.claimAnnualReview as { outcome?: unknown } | undefined)?.outcome;
+    // UNKNOWN would mean a region did not answer: the run is then not measuring what it says.
+    return outcome === 'GRANTED' || outcome === 'REFUSED' ? null : `claim outcome ${String(outcome)}`;
+  }
+  if (workload === 'annual-review conflicts') {
+    const connection = parsed.data.annualReviewConflicts as { complete?: unknown; totalCount?: unknown } | undefined;
+    return connection?.complete === true && typeof connection.totalCount === 'number' ? null : 'conflicts report incomplete';
+  }
   if (workload === 'duplicate check') {
     const verdict = (parsed.data.person as { annualReview?: { verdict?: unknown } } | undefined)?.annualReview?.verdict;
     return typeof verdict === 'string' ? null : 'no verdict';

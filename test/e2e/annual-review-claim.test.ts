@@ -73,6 +73,8 @@ async function claim(region: string, input: Record<string, unknown>): Promise<Gr
 
 beforeAll(async () => {
   system = await startTestSystem({
+    // A loaded machine must not make a cold first call time out (the region-down case is a refused connection, not a wait).
+    env: { SUBGRAPH_TIMEOUT_MS: '10000' },
     seed: async ({ bz, aks, wlmq }) => {
       const draftInBz = async (key: string, number: string) => {
         ids[`${key}.bz`] = `bz:${(await insertBzPerson(bz!.sql, { xm: '测试', sfzh: number }, [{ sbnd: 2024, zt: 0 }])).sqsids[0]}`;

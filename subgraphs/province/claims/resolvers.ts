@@ -228,11 +228,15 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
         throw keyReused();
       }
     }
-    // Claiming again while the application holds the year: the same claim.
+    // The ledger's holder and the regions' answers, asked at once: a claim's latency is the
+    // slower of the two, not their sum.
+    const regionAnswers = regionCalls.applicationsOf(context.principal, idNumber, context.requestId);
+    regionAnswers.catch(() => undefined);
     const holder = await ledger.active(personKey, year);
+    // Claiming again while the application holds the year: the same claim.
     if (holder && holder.applicationId === applicationId) return granted(holder);
 
-    const answers = await regionCalls.applicationsOf(context.principal, idNumber, context.requestId);
+    const answers = await regionAnswers;
     const missingRegions = answers.filter((answer) => answer.applications === null).map((answer) => answer.region);
     const own = answers.find((answer) => answer.region === region)?.applications ?? null;
     if (own !== null && !own.some((application) => application.id === applicationId)) {
