@@ -50,8 +50,7 @@ beforeAll(async () => {
   const regionUrls = Object.fromEntries(REGIONS.map((region, index) => [`${region.code.toUpperCase()}_SUBGRAPH_URL`, regions[index]!.url]));
 
   const provincePorts = [await freePort(), await freePort()];
-  const provinces = provincePorts.map((port) => spawnService('province', port, { ...env, ...regionUrls, PROVINCE_PORT: String(port) }));
-  processes.push(...provinces);
+  processes.push(...(await Promise.all(provincePorts.map((port) => spawnService('province', port, { ...env, ...regionUrls, PROVINCE_PORT: String(port) })))));
   const gatewayProcesses = provincePorts.map(async (provincePort) => {
     const port = await freePort();
     return spawnService('gateway', port, { ...env, ...regionUrls, PORT: String(port), PROVINCE_SUBGRAPH_URL: `http://127.0.0.1:${provincePort}/graphql` });
