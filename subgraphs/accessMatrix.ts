@@ -69,6 +69,8 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     annualReviewConflicts: ANALYSTS,
     // A portal's own region's claim only: the resolver refuses another region's.
     annualReviewClaim: PEOPLE,
+    // The notices are public documents.
+    reviewBatches: EVERYONE,
   },
   // Claims are changed by portals only, each for its own region: the resolvers check both, since
   // the region is the claim's, known only once it is read.
@@ -76,8 +78,6 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     claimAnnualReview: PEOPLE,
     confirmAnnualReviewClaim: PEOPLE,
     releaseAnnualReviewClaim: PEOPLE,
-    // The notices are public documents.
-    reviewBatches: EVERYONE,
   },
   Person: {
     key: PEOPLE,
