@@ -10,7 +10,7 @@ import { freePort, spawnService, waitForGraphQL, type BenchProcess } from '../..
 import { checkCharacter } from '../../domain/idNumber.js';
 import { REGIONS } from '../../domain/regions.js';
 import { loadConfig } from '../../platform/config.js';
-import { startNamedService, type StartedService } from '../../platform/services.js';
+import { startNamedService, type StartedService } from '../../app/services.js';
 import { insertAksApplicant, insertBzPerson } from '../fixtures/portalRows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { gatewayHeaders, TEST_IDENTITY_SECRET } from '../helpers/system.js';
