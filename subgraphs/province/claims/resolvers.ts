@@ -192,18 +192,19 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
     return claim;
   }
 
-  function recordLookup(context: ProvinceContext, personKey: string, info: GraphQLResolveInfo): void {
-    const name = info.operation.name?.value;
-    deps.accessLog?.record({
+  /** As Query.person does: the lookup is answered only once the access log holds it. */
+  async function recordLookup(context: ProvinceContext, personKey: string): Promise<void> {
+    await deps.accessLog?.record({
       at: new Date(),
       role: context.principal.role,
       region: context.principal.region,
       subject: context.principal.subject,
       personKey,
-      operation: name ? name.replace(/__province__\d+$/, '').slice(0, 200) : info.fieldName,
+      operation: context.operationName ?? null,
       requestId: context.requestId,
     });
   }
+
 
   async function claimAnnualReview(
     _root: unknown,
@@ -217,7 +218,7 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
     const applicationId = ownApplicationId(input.applicationId, region, regions, context, info);
     const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
     const personKey = identity.personKey(idNumber);
-    recordLookup(context, personKey, info);
+    await recordLookup(context, personKey);
     const sameInput = (claim: Claim) => claim.personKey === personKey && claim.year === year && claim.applicationId === applicationId;
 
     // A retry with the same key: the first answer's claim, whatever has happened to it since.
@@ -326,7 +327,6 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
           log.warn({ event: 'bad_person_ref', purpose: 'annualReviewConflicts' }, 'a region answered a person reference the province cannot open');
         }
       }
-      recordLookup(context, key, info);
       const inRegion = new Set([...person.applications.values(), ...person.claims.map((claim) => claim.region)]);
       return {
         cursor: encodeConflictCursor(year, key),
@@ -339,6 +339,7 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
         },
       };
     });
+    await Promise.all(pageKeys.map((key) => recordLookup(context, key)));
     return {
       totalCount: conflicted.length,
       complete: missing.size === 0,
