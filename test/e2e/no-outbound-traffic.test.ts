@@ -164,6 +164,8 @@ describe('no outbound traffic from the running system', () => {
           NODE_ENV: 'production',
           LOG_LEVEL: 'warn',
           PORT: String(ports.gateway),
+          // Prometheus listeners on ports of their own, chosen by the system: nothing connects to them here.
+          ...Object.fromEntries(SERVICES.map((name) => [name === 'gateway' ? 'METRICS_PORT' : `${name.toUpperCase()}_METRICS_PORT`, '0'])),
           ...Object.fromEntries(SERVICES.filter((name) => name !== 'gateway').map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])])),
           // What would switch Apollo's reporting on, were it left to the environment.
           APOLLO_KEY: 'service:xjzc-outbound-test:0123456789abcdef',
