@@ -720,7 +720,7 @@ function render(facts: RunFacts): string {
     out.push(
       '**Hive Gateway could not answer these queries.** Its federation planner (@graphql-tools/federation, used by @graphql-hive/gateway) ' +
         'refuses any interface field that the subgraph returning the interface declares `@external` on every implementation: here the ' +
-        "province's `resolvable: false` region stubs behind `RegionalRecord` and `Region` (DESIGN.md, patterns 1 and 6), whose fields only " +
+        "province's `resolvable: false` region stubs behind `RegionalRecord` and `Region`, whose fields only " +
         'the regions resolve. It answers "Was not able to find any options for <field>: This shouldn\'t have happened." for ' +
         '`records.applicationsForProvince` (the `@requires` of `annualReview`), `regions.applications` and `regions.statistics`. ' +
         'The same queries written with one inline fragment per region type (`... on BzRegion { … }`) fail the same way, because the ' +

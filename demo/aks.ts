@@ -1,7 +1,7 @@
 /**
  * aks (阿克苏地区职称评审系统): applicants, batches, apply records, titles held, assessments and the
  * blacklist in the portal's own format — English snake_case, national numeric codes, and the old
- * 15-digit ID numbers an earlier system left behind (../shared/PORTALS.md "aks").
+ * 15-digit ID numbers an earlier system left behind.
  */
 import type { SqlClient } from '../platform/database/sql.js';
 import { AKS_SPECIALTIES, aksBatch, aksFeeCents, type AksLevel } from './batches.js';

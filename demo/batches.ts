@@ -1,5 +1,6 @@
 /**
- * The review batches the demo data applies to, taken from the five notices in ../shared/seeds/.
+ * The review batches the demo data applies to, taken from the five notices (docs/eligibility.md,
+ * "The notices").
  * Each notice opens one batch in one year. The demo needs the same batches in other years too
  * (the benchmark asks for ten), so every batch recurs each year with the same months and days:
  * those recurrences are SYNTHETIC, shaped like the notice but not announced by any notice.
@@ -36,7 +37,7 @@ export interface BzBatchTemplate {
 
 export const BZ_BATCH_TEMPLATES: readonly BzBatchTemplate[] = [
   {
-    // seeds/000_ba746428e1633c0d.txt: 2024 工程系列质量技术监督 民营企业专项, 初级/中级 only (§四(一)),
+    // notice 000: 2024 工程系列质量技术监督 民营企业专项, 初级/中级 only (§四(一)),
     // applications 7月10日至7月30日 (§三(一)).
     suffix: 'ZJMQ',
     noticeYear: 2024,
@@ -49,7 +50,7 @@ export const BZ_BATCH_TEMPLATES: readonly BzBatchTemplate[] = [
     grassrootsExempt: false,
   },
   {
-    // seeds/003_644aaefd655d5b34.txt: 2023 工程系列建筑 中/初级, 初次确定、授予或评审 (§一),
+    // notice 003: 2023 工程系列建筑 中/初级, 初次确定、授予或评审 (§一),
     // applications 2023年8月15日—9月15日 (§三(一)).
     suffix: 'JZ',
     noticeYear: 2023,
@@ -63,7 +64,7 @@ export const BZ_BATCH_TEMPLATES: readonly BzBatchTemplate[] = [
     grassrootsExempt: true,
   },
   {
-    // seeds/004_84f1fe4bcff55b36.txt: 2024 工程系列生态环境 中/初级, 初次确定、授予或评审 (§一),
+    // notice 004: 2024 工程系列生态环境 中/初级, 初次确定、授予或评审 (§一),
     // applications 2024年8月24日—9月8日 (§三(一)).
     suffix: 'STHJ',
     noticeYear: 2024,
@@ -152,7 +153,7 @@ export const AKS_NOTICE_YEAR = 2024;
 export const AKS_SPECIALTIES: Weighted<string> = [['机械电子', 0.6], ['化工（含制药）', 0.4]];
 
 /**
- * seeds/001_e520eb7aacfeab82.txt §三: applications 7月22日—8月30日 18:00 (a record not with the
+ * notice 001 §三: applications 7月22日—8月30日 18:00 (a record not with the
  * committee by then is abandoned), audit 8月10日—9月10日, payment 9月10日—9月15日.
  */
 export function aksBatch(year: number): AksBatch {
@@ -191,7 +192,7 @@ export function aksFeeCents(level: AksLevel): number {
 /** "reviewYear" as the portal types it: `2024年度`. Notice 002 covers 2024; other years are synthetic. */
 export const wlmqReviewYear = (year: number): string => `${year}年度`;
 
-/** seeds/002_71873f4ae2c06a00.txt §三: 网上材料申报 9月5日—9月30日, 审核 10月1日—10月15日. */
+/** notice 002 §三: 网上材料申报 9月5日—9月30日, 审核 10月1日—10月15日. */
 export function wlmqWindows(year: number): { apply: Window; audit: Window } {
   return { apply: dayWindow(year, [9, 5], [9, 30]), audit: dayWindow(year, [10, 1], [10, 15]) };
 }

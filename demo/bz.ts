@@ -1,6 +1,6 @@
 /**
  * bz (巴州职称管理系统): people, applications, qualifications, assessments and integrity records
- * in the portal's own format — pinyin-initial columns, Chinese labels (../shared/PORTALS.md "bz").
+ * in the portal's own format — pinyin-initial columns, Chinese labels.
  */
 import type { SqlClient } from '../platform/database/sql.js';
 import {
@@ -109,7 +109,7 @@ function employer(random: Random, kind: string, county: string, template: BzBatc
   }
 }
 
-/** `sfzh` as typed: lowercase x, spaces or full-width digits occur (../shared/PORTALS.md "bz"). */
+/** `sfzh` as typed: lowercase x, spaces or full-width digits occur. */
 function typedIdNumber(random: Random, idNumber: string): string {
   const roll = random.next();
   if (roll < 0.01) return fullWidthDigits(idNumber);
@@ -135,7 +135,7 @@ function qualification(
     zy: template.specialty,
     jb: level,
     qdsj: approvalDate(random, year),
-    // Not one of the five routes (../shared/PORTALS.md): a code no mapping knows.
+    // Not one of the five routes: a code no mapping knows.
     qdfs: random.chance(UNKNOWN_CODE_RATE) ? '转评' : route,
     pzwh: inXinjiang
       ? documentNumber(random, '巴职改办字', year)

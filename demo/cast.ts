@@ -2,7 +2,7 @@
  * The demo cast: a fixed set of invented people, written by every run whatever its seed or size,
  * so that the README and the end-to-end tests can name them. Each one shows one thing the gateway
  * must get right. Rows are given exactly as the generator writes them, in each portal's own local
- * format (../shared/PORTALS.md).
+ * format.
  *
  * Their ID numbers use the sequence codes 990–999, which random people never get
  * (./identity.ts), so no random person ever shares a cast member's number.

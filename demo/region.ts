@@ -53,8 +53,8 @@ export interface RegionWriter<R> {
 }
 
 /**
- * Share of values no mapping knows (typos, codes of newer portal versions). ../shared/PORTALS.md:
- * such values occur in real data; the subgraphs must keep and report them.
+ * Share of values no mapping knows (typos, codes of newer portal versions): such
+ * values occur in real portal data; the subgraphs must keep and report them.
  */
 export const UNKNOWN_CODE_RATE = 0.005;
 

@@ -1,5 +1,5 @@
 /**
- * The portals' rows exactly as each portal stores them (../shared/PORTALS.md), without their keys:
+ * The portals' rows exactly as each portal stores them, without their keys:
  * the writer assigns those. Column names are the portals' own, so that DEMO_CAST reads like the
  * database, and each table's column list for the unnest insert sits next to its row type.
  */

@@ -1,7 +1,7 @@
 /**
  * wlmq (乌鲁木齐市职称评审系统): one "Declaration" row per application, with the person's details
  * copied into each and earlier titles as a JSON array, in the portal's own format — quoted
- * camelCase identifiers, Chinese text values (../shared/PORTALS.md "wlmq").
+ * camelCase identifiers, Chinese text values.
  */
 import type { SqlClient } from '../platform/database/sql.js';
 import {
@@ -72,7 +72,7 @@ const BUSINESS_INDUSTRIES = ['商贸', '投资发展', '物流', '供应链管�
 // ---------------------------------------------------------------------------------------------
 // Drawing one person
 
-/** `"certNo"` as typed: spaces, full-width digits and lowercase x occur (../shared/PORTALS.md "wlmq"). */
+/** `"certNo"` as typed: spaces, full-width digits and lowercase x occur. */
 function typedIdNumber(random: Random, idNumber: string): string {
   const roll = random.next();
   if (roll < 0.02) return fullWidthDigits(idNumber);

@@ -1,8 +1,8 @@
 /**
- * The one-review-per-year verdict over every region's answer (seeds/000_ba746428e1633c0d.txt
- * §五(五); ../shared/DOMAIN.md "One review per person per year"). Which applications count is
+ * The one-review-per-year verdict over every region's answer (notice 000 §五(五)). Which
+ * applications count is
  * domain/countingPolicy.ts; this module only combines the regions' answers, and fails closed: a
- * region that did not answer can never turn into CLEAR (../shared/STYLE.md lesson 5).
+ * region that did not answer can never turn into CLEAR.
  */
 import { countsTowardAnnualLimit, isUndecidable } from './countingPolicy.js';
 import type { Application } from './types.js';

@@ -1,9 +1,8 @@
 /**
  * The shared schema's code lists. Values are the GraphQL enum values of schema/shared.graphql;
- * where a national standard exists, its code and Chinese label travel with them
- * (../shared/DOMAIN.md "National code lists to reuse"). Every list ends in UNKNOWN: a local value
- * that no mapping knows becomes UNKNOWN, is reported as a data-quality event, and is never dropped
- * or guessed (../shared/PORTALS.md).
+ * where a national standard exists, its code and Chinese label travel with them. Every list ends
+ * in UNKNOWN: a local value that no mapping knows becomes UNKNOWN, is reported as a data-quality
+ * event, and is never dropped or guessed.
  */
 
 /** A region code as clients see it: lowercase, e.g. `bz` (domain/regions.ts is the registry). */
@@ -22,7 +21,7 @@ export const TITLE_LEVELS = {
 } as const;
 export type TitleLevel = keyof typeof TITLE_LEVELS;
 
-/** 职称系列, by the national list (../shared/DOMAIN.md). */
+/** 职称系列, by the national list. */
 export const TITLE_SERIES = {
   HIGHER_EDUCATION_TEACHER: '高等学校教师',
   PHILOSOPHY_SOCIAL_SCIENCE_RESEARCH: '哲学社会科学研究',

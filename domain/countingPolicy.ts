@@ -2,9 +2,9 @@
  * Which applications count toward the province-wide limit of one title review per person per year.
  *
  * The rule: "申报人员每人每年度只能参加一次职称评审，即参加本次专项评审的人员不再参加下半年的通用职称评审"
- * (seeds/000_ba746428e1633c0d.txt §五(五); ../shared/DOMAIN.md "One review per person per year").
+ * (notice 000 §五(五)).
  * It speaks of 评审 (review). The notices treat 初次确定 and 授予 as procedures apart from 评审
- * (seeds/003_644aaefd655d5b34.txt and seeds/004_84f1fe4bcff55b36.txt list 初次确定, 授予 and 评审
+ * (notice 003 and notice 004 list 初次确定, 授予 and 评审
  * side by side; the roster's 备注 column in 004 附件5 tells them apart), and wlmq's 认定 is a
  * determination, not a review. None of them says whether those count. Our documented choice:
  *
@@ -16,7 +16,7 @@
  *   review). Every other status, returned ones included, is taking part in that year's review.
  *
  * UNKNOWN kinds and statuses are neither counted nor cleared: they make a verdict UNKNOWN, never
- * CLEAR (../shared/STYLE.md lesson 5).
+ * CLEAR.
  */
 import { APPLICATION_STATUSES, type ApplicationStatus, type ReviewKind } from './codes.js';
 

@@ -1,6 +1,6 @@
 /**
  * Resident ID numbers (居民身份证号码, GB 11643-1999): the one key that identifies a person across
- * regions (../shared/DOMAIN.md "Identity"). The number is sensitive personal information under the
+ * regions. The number is sensitive personal information under the
  * Personal Information Protection Law, so no error message here ever contains it.
  */
 

@@ -1,6 +1,6 @@
 /**
  * National code lists the portals store either as codes (aks) or as Chinese labels (bz, wlmq):
- * GB/T 3304 ethnicity and GB/T 4762 political status (../shared/DOMAIN.md).
+ * GB/T 3304 ethnicity and GB/T 4762 political status.
  */
 
 /** GB/T 3304 民族, code → name without the 族 suffix. */

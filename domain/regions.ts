@@ -1,6 +1,6 @@
 /**
  * The region registry: the prefectures whose portals the federation reads. Adding a prefecture is
- * one entry here plus its folders under subgraphs/ and prisma/ (../shared/DESIGN.md); the
+ * one entry here plus its folders under subgraphs/ and prisma/; the
  * client-facing schema then gains implementing types only (`<Prefix>Record`, `<Prefix>Region`).
  */
 export interface RegionDefinition {
@@ -10,7 +10,7 @@ export interface RegionDefinition {
   typePrefix: string;
   /** Chinese name of the prefecture. */
   name: string;
-  /** Administrative division code (../shared/DOMAIN.md, "Xinjiang division codes"). */
+  /** Administrative division code. */
   divisionCode: string;
   /** The portal the region's database belongs to. */
   portal: string;

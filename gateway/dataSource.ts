@@ -1,6 +1,6 @@
 /**
  * How the gateway calls a subgraph. @apollo/gateway has no timeout and its default agent allows
- * 15 sockets per origin (apollographql/federation#1647; ../shared/DESIGN.md): this data source
+ * 15 sockets per origin (apollographql/federation#1647): this data source
  * uses undici with keep-alive and a larger pool, and aborts a call after a fixed time, so one slow
  * region cannot hold a request, or the gateway's sockets, hostage.
  */

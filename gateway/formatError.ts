@@ -1,5 +1,5 @@
 /**
- * What an error may carry when it reaches a client (../shared/STYLE.md lesson 6): a code and a
+ * What an error may carry when it reaches a client: a code and a
  * message a person can act on, and the region it concerns. Never a stack trace, a subgraph URL
  * (`extensions.response`), the gateway's internal service names, or an ID number.
  */

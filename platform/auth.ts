@@ -1,7 +1,7 @@
 /**
  * Who is asking: the principal every service acts for, and the short-lived token in which the
  * gateway hands it to the subgraphs. @apollo/gateway enforces no authorization directive (only
- * Apollo Router does: ../shared/DESIGN.md, "Gateway facts worth knowing"), so the gateway
+ * Apollo Router does), so the gateway
  * authenticates the client (gateway/authenticate.ts), signs the verified claims with its own key,
  * and each subgraph verifies that token and enforces access itself (subgraphs/access.ts).
  */

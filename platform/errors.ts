@@ -1,5 +1,5 @@
 /**
- * Error codes clients can act on (../shared/STYLE.md lesson 6), one string enum for the project,
+ * Error codes clients can act on, one string enum for the project,
  * and the translation of a failing portal database into a region-level error that names the region
  * and nothing else: no stack, no URL, no SQL, no ID number.
  */

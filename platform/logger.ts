@@ -1,6 +1,6 @@
 /**
  * Structured logs (pino). Identity fields are redacted wherever they appear, and the
- * authorization header never reaches a log line (../shared/STYLE.md lesson 7).
+ * authorization header never reaches a log line.
  */
 import { pino, type Logger } from 'pino';
 

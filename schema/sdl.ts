@@ -94,8 +94,7 @@ export function regionTypeName(region: RegionDefinition): string {
 }
 
 /**
- * A region's two entity types: resolvable in its own subgraph, key-only stubs elsewhere
- * (DESIGN.md, pattern 1).
+ * A region's two entity types: resolvable in its own subgraph, key-only stubs elsewhere.
  */
 function regionTypes(region: RegionDefinition, resolvable: boolean): string[] {
   return [
@@ -127,7 +126,7 @@ export function regionalSubgraphSdl(region: RegionDefinition): string {
   return subgraphSdl([], regionTypes(region, true));
 }
 
-/** The province: its own files, and stubs of every region's types (keys only, the rest external; DESIGN.md, pattern 1). */
+/** The province: its own files, and stubs of every region's types (keys only, the rest external). */
 export function provinceSubgraphSdl(regions: readonly RegionDefinition[]): string {
   return subgraphSdl(PROVINCE_FILES, regions.flatMap((region) => regionTypes(region, false)));
 }
@@ -155,7 +154,7 @@ function namedType(type: TypeNode): string {
 
 /**
  * Every field of a shared object type as a selection, nested object fields included, on one line
- * (a @requires field set must be one line: DESIGN.md, pattern 3).
+ * (a @requires field set is written on one line).
  */
 export function fullSelection(typeName: string): string {
   const type = definition<ObjectTypeDefinitionNode>(typeName);

@@ -1,6 +1,6 @@
 /**
  * Who may read what, enforced in the subgraphs themselves: @apollo/gateway enforces no
- * authorization directive (../shared/DESIGN.md, "Gateway facts worth knowing"), and a subgraph
+ * authorization directive, and a subgraph
  * must not rely on the gateway having filtered anything. The caller is the principal of the
  * gateway's token (platform/auth.ts). The rules are the access matrix (subgraphs/accessMatrix.ts,
  * docs/access.md), applied to every field of every subgraph by `withAccessMatrix`. A denied field

@@ -1,5 +1,5 @@
 /**
- * The review batches (the five notices in ../shared/seeds/), loaded from batches.json and validated
+ * The review batches (the five notices, listed in docs/eligibility.md), loaded from batches.json and validated
  * at load: a malformed entry stops the module from loading with a ReviewBatchError that names it.
  */
 import type { RegionCode, TitleSeries } from '../codes.js';

@@ -1,14 +1,14 @@
 /**
  * The eligibility pre-check: may this person apply for this batch, level and kind, and if not, why?
  * INELIGIBLE if any rule fails; else UNKNOWN if any rule could not decide; else ELIGIBLE. A region
- * that did not answer can therefore never yield ELIGIBLE (../shared/STYLE.md lesson 5).
+ * that did not answer can therefore never yield ELIGIBLE.
  *
  * The fee and the defence are what applies, not conditions: they are answered beside the verdict and
  * never change it.
  */
 import { buildContext, type EligibilityContext } from './context.js';
 import { REVIEW_BATCHES, findBatch, type BatchLookup } from './batches.js';
-import { cite, reason, worst } from './reasons.js';
+import { reason, worst } from './reasons.js';
 import type { ReviewBatch, ScheduledWindow } from './reviewBatch.js';
 import { checkAnnualAssessment } from './rules/annualAssessment.js';
 import { checkAnnualReview } from './rules/annualReview.js';
@@ -55,9 +55,6 @@ export function windowsAt(batch: ReviewBatch, now: Date): BatchWindows {
   return { open, next: upcoming.filter((w) => parseInstant(w.opensAt)!.getTime() === first) };
 }
 
-// The batch list is data too: a lookup that fails cites it, with the region looked in.
-const BATCH_TABLE = 'domain/eligibility/batches.json';
-
 function batchNotFound(input: EligibilityInput, lookup: Extract<BatchLookup, { found: false }>, now: Date): EligibilityResult {
   const wanted = input.batchCode ?? `${input.year ?? '?'} ${input.series ?? '?'} ${input.specialty ?? ''}`.trim();
   const messages = {
@@ -72,7 +69,7 @@ function batchNotFound(input: EligibilityInput, lookup: Extract<BatchLookup, { f
     },
     NO_CRITERIA: { zh: '请提供批次代码，或年度与系列', en: 'Give the batch code, or the year and series' },
   }[lookup.problem];
-  const reasons = [reason(`BATCH_${lookup.problem}`, 'UNKNOWN', messages, cite(BATCH_TABLE, input.region), input.region)];
+  const reasons = [reason(`BATCH_${lookup.problem}`, 'UNKNOWN', messages, null, input.region)];
   return {
     verdict: 'UNKNOWN',
     batch: null,

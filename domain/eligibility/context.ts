@@ -22,7 +22,7 @@ export const PORTAL_RECORDS: Readonly<Record<string, PortalRecords>> = Object.fr
 );
 
 // A region the table does not know is assumed to record everything, so that its empty values read
-// as "could not be read" (UNKNOWN), never as "not recorded" (../shared/STYLE.md lesson 5).
+// as "could not be read" (UNKNOWN), never as "not recorded".
 const RECORDS_EVERYTHING: PortalRecords = {
   retired: true,
   civilServant: true,

@@ -284,7 +284,7 @@ function readBatch(field: Field): ReviewBatch {
     title: field.key('title').text(),
     issuer: field.key('issuer').text(),
     issuedOn: field.key('issuedOn').isoDate(),
-    sourceFile: field.key('sourceFile').text(),
+    notice: field.key('notice').text(),
     offers,
     series: union(offers.map((offer) => offer.series)),
     specialties: everySpecialty ? null : union(offers.map((offer) => offer.specialties ?? [])),

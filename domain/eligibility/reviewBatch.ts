@@ -1,7 +1,7 @@
 /**
  * A review batch (评审批次): one notice as data. batches.json holds the five notices; a new notice
  * is a new entry there, checked by parseReviewBatches at load. Every fact carries the section of
- * its notice (`source`), and the batch names its notice file (`sourceFile`).
+ * its notice (`source`), and the batch names its notice by issuer, title and date (`notice` is our key of it).
  */
 import type { EmployerKind, RegionCode, ReviewKind, TitleSeries } from '../codes.js';
 
@@ -151,8 +151,11 @@ export interface ReviewBatch {
   issuer: string;
   /** `YYYY-MM-DD`. */
   issuedOn: string;
-  /** The notice, e.g. `seeds/001_e520eb7aacfeab82.txt`. */
-  sourceFile: string;
+  /**
+   * This project's key of the notice the batch comes from (`000`–`004`, listed in
+   * docs/eligibility.md): an internal key for code and tests; clients see issuer, title and date.
+   */
+  notice: string;
   offers: BatchOffer[];
   /** Derived from `offers`: every series, level and kind the batch opens. */
   series: TitleSeries[];

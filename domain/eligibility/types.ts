@@ -1,7 +1,7 @@
 /**
  * The eligibility pre-check's public types: what a client asks (EligibilityInput), what the regions
  * answered (EligibilityFacts), and what the check answers (EligibilityResult). Every reason names the
- * notice file and section it comes from, so a clerk can read the sentence for themself.
+ * notice (issuer, title, date) and section it comes from, so a clerk can read the sentence for themself.
  */
 import type {
   EmployerKind,
@@ -14,15 +14,22 @@ import type { PortalRecords } from '../regions.js';
 import type { Application, Assessment, IntegrityRecord, PersonProfile } from '../types.js';
 import type { DefenceExemptionFlag, ReviewBatch, ScheduledWindow } from './reviewBatch.js';
 
-/** Where a rule comes from: a notice file under `seeds/` and its section, e.g. `§四(一)`. */
+/**
+ * Where a rule comes from, cited the way the notice's readers cite it: issuer, title, date of
+ * issue and section. `notice` is this project's key of the notice (`000`–`004`, docs/eligibility.md),
+ * for code and tests; clients are not shown it.
+ */
 export interface SourceRef {
-  /** e.g. `seeds/001_e520eb7aacfeab82.txt`. */
-  file: string;
+  notice: string;
+  issuer: string;
+  title: string;
+  /** `YYYY-MM-DD`. */
+  issuedOn: string;
   /** e.g. `§三(一)`, `附件1 一、10`. */
   section: string;
 }
 
-/** One rule's answer. UNKNOWN is never folded into PASS (../shared/STYLE.md lesson 5). */
+/** One rule's answer. UNKNOWN is never folded into PASS. */
 export type RuleVerdict = 'PASS' | 'FAIL' | 'UNKNOWN';
 
 /** The overall answer. */
@@ -50,7 +57,8 @@ export interface Reason {
   verdict: RuleVerdict;
   messageZh: string;
   messageEn: string;
-  source: SourceRef;
+  /** The notice and section; null where the reason comes from no notice (a batch the notices do not open). */
+  source: SourceRef | null;
   /** The region whose data (or whose notice) triggered it. */
   region: RegionCode;
 }
@@ -96,7 +104,7 @@ export interface EligibilityInput {
   defenceExemptions?: readonly DefenceExemptionFlag[] | null;
 }
 
-/** What a portal records at all, by design (../shared/PORTALS.md). */
+/** What a portal records at all, by design. */
 export type { PortalRecords };
 
 /** A region that answered. `profile` is null when the region holds nothing on the person. */

@@ -1,7 +1,7 @@
 /**
  * aks (阿克苏地区职称评审系统) rows to the shared types. Pure: no I/O.
  *
- * Every local value ../shared/PORTALS.md lists for aks is in a table below; the kit's RowMapper
+ * Every local value the aks portal is known to store is in a table below; the kit's RowMapper
  * (subgraphs/template/rowMapper.ts) keeps a value outside them as UNKNOWN, listed and reported.
  * CODES gives the kit the tables its filters and statistics read both ways.
  */
@@ -62,7 +62,7 @@ export const STATUSES: ReadonlyMap<string, ApplicationStatus> = new Map([
   ['passed', 'PASSED'],
   ['failed', 'FAILED'],
   ['withdrawn', 'WITHDRAWN'],
-  // Not submitted to the committee's first audit by the deadline: seeds/001_e520eb7aacfeab82.txt
+  // Not submitted to the committee's first audit by the deadline: notice 001
   // 二(一) and 四(三) ("逾期未补正的，视为放弃申报").
   ['abandoned', 'ABANDONED'],
   ['rejected', 'REJECTED'],
@@ -147,7 +147,7 @@ export function mapQualification(row: TitleHeld, report: DataQualityReporter): Q
 
 /**
  * The last barred day, inclusive: the ban runs `banYears` years from the day of listing, so it ends
- * the day before the listing's anniversary (seeds/001_e520eb7aacfeab82.txt 三(一): "个人五年内不得申报").
+ * the day before the listing's anniversary (notice 001 三(一): "个人五年内不得申报").
  * A listing on 29 February ends on 28 February: the day before 1 March, where Date.UTC rolls the
  * missing anniversary over to.
  */
@@ -159,7 +159,7 @@ export function lastBarredDay(listedOn: Date, banYears: number): Date {
 
 /**
  * A blacklist row. Without ban_years, or without a listing date to count from, the portal gives
- * no end: the bar is open-ended and treated as in force (../shared/STYLE.md lesson 5).
+ * no end: the bar is open-ended and treated as in force.
  */
 export function mapIntegrityRecord(row: Blacklist): IntegrityRecord {
   const end = row.listedOn !== null && row.banYears !== null ? lastBarredDay(row.listedOn, row.banYears) : null;

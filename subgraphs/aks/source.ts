@@ -1,6 +1,6 @@
 /**
  * The aks portal (阿克苏地区职称评审系统) as a RegionalSource: its tables and columns
- * (../shared/PORTALS.md "aks") described for the kit (subgraphs/template/portalSource.ts), which
+ * described for the kit (subgraphs/template/portalSource.ts), which
  * writes the queries, and the aspects read through the aks Prisma client. Rows are mapped by
  * ./mapping.ts.
  */

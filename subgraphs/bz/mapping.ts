@@ -1,6 +1,6 @@
 /**
  * bz (巴州职称管理系统): from the portal's pinyin-initial columns and Chinese labels
- * (../shared/PORTALS.md "bz") to the shared types. Pure functions, no I/O.
+ * to the shared types. Pure functions, no I/O.
  *
  * Every coded column has one lookup table below; the kit's RowMapper (subgraphs/template/rowMapper.ts)
  * turns a value outside its table, or NULL in a column the portal always fills, into UNKNOWN (or
@@ -19,7 +19,7 @@ import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapp
 export const REGION = 'bz';
 
 // ---------------------------------------------------------------------------------------------
-// Lookup tables: every local value ../shared/PORTALS.md lists for bz.
+// Lookup tables: every local value the bz portal is known to store.
 
 function tableOf<L extends string | number, S extends string>(entries: ReadonlyArray<readonly [L, S]>): ReadonlyMap<L, S> {
   return new Map(entries);
@@ -33,7 +33,7 @@ function entriesOf<K extends string, V>(record: Readonly<Record<K, V>>): Array<[
 /**
  * `xl` 系列. The portal types the short label the notices use (工程, 经济, 会计, 审计, 统计), or the
  * national label (工程技术, 卫生技术, …), with or without the suffix 系列 (the notices write
- * "工程系列", e.g. seeds/000_ba746428e1633c0d.txt title, seeds/003_644aaefd655d5b34.txt §一).
+ * "工程系列", e.g. notice 000 title, notice 003 §一).
  */
 export const SERIES_BY_LABEL: ReadonlyMap<string, TitleSeries> = (() => {
   const named: Array<[string, TitleSeries]> = [
@@ -153,7 +153,7 @@ export function mapQualification(row: QualificationRow, report: DataQualityRepor
   const level = map.required('level', LEVEL_BY_LABEL, row.level);
   const route = map.required('route', ROUTE_BY_LABEL, row.route);
   // 疆内 or 疆外 decides how many title documents an applicant uploads (notices 000, 001, 003,
-  // 004; ../shared/DOMAIN.md "Current title documents"), so an empty one is a gap to report.
+  // 004), so an empty one is a gap to report.
   const where = row.obtainedWhere;
   const inXinjiang = map.checked('obtainedInXinjiang', where, where === null ? null : IN_XINJIANG_BY_LABEL.get(where), true);
   return {

@@ -1,6 +1,6 @@
 /**
  * The bz portal (巴州职称管理系统) as a RegionalSource: its tables and columns
- * (../shared/PORTALS.md "bz") described for the kit (subgraphs/template/portalSource.ts), which
+ * described for the kit (subgraphs/template/portalSource.ts), which
  * writes the queries, and the aspects read through the bz Prisma client. Rows are mapped by
  * ./mapping.ts.
  */

@@ -7,7 +7,7 @@
  * fetches would (`applicationsForProvince`, `annualReviewIndexForProvince`).
  *
  * Fail closed: a region that does not answer in time, answers an error, or answers something
- * unreadable is `null` in the answer, never an empty list (../shared/STYLE.md lesson 5).
+ * unreadable is `null` in the answer, never an empty list.
  *
  * Concurrent claims of the same caller are batched: the person lookups that become ready in one
  * event-loop turn go to each region as one `_entities` call (a DataLoader per caller), as the

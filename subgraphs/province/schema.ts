@@ -2,7 +2,7 @@
  * The province subgraph's resolvers (its SDL: schema/province.graphql and eligibility.graphql): it
  * holds no portal data. It owns Person (found by ID number), the region registry, and the
  * annual-review verdict, which needs every region's answer and so is computed with @requires over
- * the argument-free applicationsForProvince (../shared/DESIGN.md, patterns 1, 3, 4).
+ * the argument-free applicationsForProvince.
  */
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { decideAnnualReview, type RegionApplications } from '../../domain/annualReviewVerdict.js';

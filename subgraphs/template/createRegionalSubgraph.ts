@@ -1,5 +1,5 @@
 /**
- * The one template every regional subgraph is built from (../shared/DESIGN.md): what differs per
+ * The one template every regional subgraph is built from: what differs per
  * region is its RegionalSource (its Prisma model and mapping module) and its registry entry.
  */
 import type DataLoader from 'dataloader';

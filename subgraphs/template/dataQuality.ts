@@ -1,8 +1,8 @@
 /**
  * Data-quality events: a portal value that no mapping knows. The row is kept with the shared field
  * set to UNKNOWN (and the issue listed in its `dataQuality`), and the event is reported here so
- * that operators see it (../shared/PORTALS.md: "Map it to an explicit unknown, report it, and never
- * drop the row silently").
+ * that operators see it: an unknown value is mapped to an explicit UNKNOWN and reported, and the
+ * row is never dropped silently.
  */
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../platform/logger.js';

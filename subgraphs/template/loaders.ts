@@ -1,5 +1,5 @@
 /**
- * Per-request DataLoaders over a RegionalSource (../shared/STYLE.md lesson 3): one loader per
+ * Per-request DataLoaders over a RegionalSource: one loader per
  * aspect, so that however many people a request names, each aspect costs a fixed number of SQL
  * statements. A new set per request: a shared cache would leak between users and go stale.
  */

@@ -1,6 +1,6 @@
 /**
  * A region's code tables read both ways, the same for every region: a local value to its shared
- * value (UNKNOWN when the table does not know it, ../shared/PORTALS.md), and a list of shared
+ * value (UNKNOWN when the table does not know it), and a list of shared
  * values back to the local ones, so that filters run in SQL on the portal's own columns.
  */
 import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';

@@ -2,8 +2,8 @@
  * wlmq (乌鲁木齐市职称评审系统) declarations to the shared types. Pure: no I/O.
  *
  * The portal keeps one row per declaration (申报) in "Declaration", with the person's details
- * copied into each and their earlier titles as a JSON array (../shared/PORTALS.md "wlmq").
- * Every local value PORTALS.md lists for wlmq is in a table below. Values are matched exactly as
+ * copied into each and their earlier titles as a JSON array.
+ * Every local value the wlmq portal is known to store is in a table below. Values are matched exactly as
  * stored, as the kit's SQL filters match them, so a filter and a mapped row never disagree. The
  * kit's RowMapper (subgraphs/template/rowMapper.ts) keeps a value outside them as UNKNOWN, listed
  * and reported; CODES gives the kit the tables its filters and statistics read both ways.
@@ -41,7 +41,7 @@ export const REVIEW_KINDS: ReadonlyMap<string, ReviewKind> = new Map([
   ['认定', 'RECOGNITION'],
 ]);
 
-/** "flowState". wlmq says 评审机构 where the other portals say 评委会 (seeds/002_71873f4ae2c06a00.txt 四(二)). */
+/** "flowState". wlmq says 评审机构 where the other portals say 评委会 (notice 002 四(二)). */
 export const STATUSES: ReadonlyMap<string, ApplicationStatus> = new Map([
   ['暂存', 'DRAFT'],
   ['待单位审核', 'AWAITING_UNIT_AUDIT'],
@@ -77,7 +77,7 @@ export interface TitleReading {
 }
 
 // The title's name carries its level: 正高级… / 高级… / 助理… / …师 / 技术员. The rule only applies
-// to the professions of the series wlmq reviews (seeds/002_71873f4ae2c06a00.txt 一: 经济, 审计, 会计,
+// to the professions of the series wlmq reviews (notice 002 一: 经济, 审计, 会计,
 // 统计 and 工程), because elsewhere the shape misleads: 医师 is a junior title, 技师 a skilled
 // worker's grade, not a professional title.
 const PROFESSIONS: readonly (readonly [string, TitleSeries])[] = [
@@ -245,8 +245,8 @@ export type DeclarationCreditRow = Pick<Declaration, 'declarationNo' | 'creditFl
 
 /**
  * "creditFlag" true is one record, barred to "creditUntil" (read as the last barred day,
- * inclusive). Flagged without an end date, the bar is open-ended and treated as in force
- * (../shared/STYLE.md lesson 5). Not flagged, or NULL, is no record. The portal keeps no reason
+ * inclusive). Flagged without an end date, the bar is open-ended and treated as in force.
+ * Not flagged, or NULL, is no record. The portal keeps no reason
  * or decision date.
  */
 export function mapIntegrityRecord(row: DeclarationCreditRow): IntegrityRecord | null {

@@ -1,8 +1,8 @@
 /**
  * The wlmq portal (乌鲁木齐市职称评审系统) as a RegionalSource: its one table described for the kit
  * (subgraphs/template/portalSource.ts), which writes the queries, and the aspects whose shape is
- * wlmq's own. The portal keeps one row per declaration with the person copied into each
- * (../shared/PORTALS.md "wlmq"), so a "local person" here is a declaration: its "declarationNo" is
+ * wlmq's own. The portal keeps one row per declaration with the person copied into each,
+ * so a "local person" here is a declaration: its "declarationNo" is
  * the localId, and a person who declared in several years is several local people with the same ID
  * number. The review year is read through gateway.wlmq_review_year in SQL, which the year indexes
  * serve. The portal records no assessments.

@@ -1,7 +1,7 @@
 /**
  * The system's main job, end to end through the gateway with every region on real PostgreSQL:
  * "has this person already applied for a review this year, in any region?"
- * (seeds/000_ba746428e1633c0d.txt §五(五); domain/countingPolicy.ts).
+ * (notice 000 §五(五); domain/countingPolicy.ts).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -15,7 +15,7 @@ const ELIGIBILITY = /* GraphQL */ `
     person(idNumber: $id) {
       eligibility(input: $input) {
         verdict
-        reasons { code verdict region source { file section } messageZh messageEn }
+        reasons { code verdict region source { issuer title issuedOn section } messageZh messageEn }
         fee { fen }
         defence { required }
         batch { code year }
@@ -28,7 +28,7 @@ interface EligibilityData {
   person: {
     eligibility: {
       verdict: string;
-      reasons: Array<{ code: string; verdict: string; region: string; source: { file: string; section: string } }>;
+      reasons: Array<{ code: string; verdict: string; region: string; source: { issuer: string; title: string; issuedOn: string; section: string } | null }>;
       batch: { code: string; year: number } | null;
     };
   };
@@ -73,7 +73,7 @@ describe('eligibility across regions', () => {
     expect(eligibility.batch).toEqual({ code: 'WLMQ2024', year: 2024 });
     const ban = eligibility.reasons.find((reason) => reason.verdict === 'FAIL' && reason.region === 'aks');
     expect(ban?.code).toMatch(/INTEGRITY|BAN/);
-    expect(ban?.source.file).toContain('001_e520eb7aacfeab82');
+    expect(ban?.source).toMatchObject({ issuer: '阿克苏地区工业和信息化局', issuedOn: '2024-07-15', section: '§三(一)（其他事宜）' });
   });
 
   it("still refuses the portal another region's integrity records when it asks for them itself", async () => {
@@ -116,8 +116,8 @@ describe('eligibility across regions', () => {
 
 describe('review batches', () => {
   it('serves the five notices as data, with exact window instants', async () => {
-    const { data, errors } = await system.query<{ reviewBatches: Array<{ code: string; sourceFile: string; windows: Array<{ kind: string; closesAt: string | null }> }> }>(
-      `{ reviewBatches { code sourceFile windows { kind closesAt } } }`,
+    const { data, errors } = await system.query<{ reviewBatches: Array<{ code: string; issuer: string; windows: Array<{ kind: string; closesAt: string | null }> }> }>(
+      `{ reviewBatches { code issuer windows { kind closesAt } } }`,
     );
     expect(errors).toBeUndefined();
     expect(data!.reviewBatches.map((batch) => batch.code).sort()).toEqual(['AKS-2024-JXDZ-HG', 'BZ2023JZ', 'BZ2024STHJ', 'BZ2024ZJMQ', 'WLMQ2024']);

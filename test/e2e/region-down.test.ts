@@ -1,6 +1,6 @@
 /**
- * A region that fails must never turn into CLEAR (../shared/STYLE.md lesson 5; DESIGN.md pattern
- * 7): a stopped subgraph or an unreachable portal database gives UNKNOWN with the region named,
+ * A region that fails must never turn into CLEAR: a stopped subgraph or an unreachable portal
+ * database gives UNKNOWN with the region named,
  * partial records, and an error that names the region but not its URL; the database coming back
  * heals the subgraph without a restart.
  */

@@ -9,7 +9,7 @@ import type { ApplicationFilter, RegionalSource, StatisticsGroup } from '../../s
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // ---------------------------------------------------------------------------------------------
-// People, with ID numbers in the forms the aks portal holds (../shared/PORTALS.md "aks").
+// People, with ID numbers in the forms the aks portal holds.
 
 /** An 18-character number whose check character is `wanted`, from a 14-digit prefix. */
 function numberEndingIn(prefix14: string, wanted: string): string {

@@ -27,8 +27,8 @@ function idNumber(seq: number): string {
 const toFullWidth = (text: string): string =>
   text.replace(/[0-9]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 48 + 0xff10));
 
-// Person 1 is typed three ways in three rows (../shared/PORTALS.md: lowercase x, spaces,
-// full-width digits); its number ends in X so that the lowercase x is real.
+// Person 1 is typed three ways in three rows (lowercase x, spaces, full-width digits, as the
+// portal holds them); its number ends in X so that the lowercase x is real.
 const PERSON_1 = idNumber(7);
 const PERSON_2 = idNumber(20);
 const PERSON_OLD = '652801900101031'; // the 15-digit form
@@ -57,7 +57,7 @@ const PEOPLE: PersonFixture[] = [
   { key: 'garbage', sfzh: '不详', xm: '赵六', xb: null, mz: null, zzmm: null, dwxz: null, szxs: null, lrsj: null },
 ];
 
-/** An application in the portal's own form, with the shared values a person reads off PORTALS.md. */
+/** An application in the portal's own form, with the shared values its mapping gives. */
 interface ApplicationFixture {
   person: string;
   sbnd: number;

@@ -1,6 +1,6 @@
 /**
  * The logs carry no personal data (issue 5; Personal Information Protection Law: an ID number is
- * sensitive personal information and is never logged, DOMAIN.md "Identity"). This runs the
+ * sensitive personal information and is never logged). This runs the
  * end-to-end suites in a child vitest with every service logging at debug level into one folder
  * (test/helpers/system.ts, XJZC_TEST_LOG_DIR), then checks every line for anything shaped like an
  * ID number (18 or 15 characters) and for the names and employers the suites' test data use.

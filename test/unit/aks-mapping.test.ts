@@ -334,7 +334,7 @@ describe('aks assessments', () => {
 
 describe('aks integrity records (blacklist)', () => {
   it.each<[string | null, number | null, string | null, boolean]>([
-    // seeds/001 三(一): an individual is barred for 5 years from the day of listing.
+    // notice 001 三(一): an individual is barred for 5 years from the day of listing.
     ['2024-07-15', 5, '2029-07-14', false],
     ['2024-07-15', 3, '2027-07-14', false],
     ['2024-01-01', 1, '2024-12-31', false],

@@ -1,5 +1,5 @@
 /**
- * The supergraph is composed by a script and checked in (../shared/DESIGN.md): a stale file fails
+ * The supergraph is composed by a script and checked in: a stale file fails
  * here. And adding a prefecture adds implementing types only, never client-facing fields.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewKind } from '../../domain/codes.js';
-import { anApplication, anInput, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
+import { anApplication, anInput, contextFor, factsFor, missing, noticeSource } from '../fixtures/eligibility.js';
 import { checkAnnualReview } from '../../domain/eligibility/rules/annualReview.js';
 import type { AnnualReviewFacts, EligibilityInput } from '../../domain/eligibility/types.js';
 
@@ -36,7 +36,7 @@ describe('one review a year, across regions (000 §五(五))', () => {
     const result = check({ year: 2024, verdict: 'ALREADY_APPLIED', counted: [bzJuly], missingRegions: [] });
     expect(result.reasons[0]).toMatchObject({
       region: 'bz',
-      source: { file: 'seeds/000_ba746428e1633c0d.txt', section: '§五(五)' },
+      source: noticeSource('000', '§五(五)'),
     });
     expect(result.reasons[0]?.messageZh).toContain('bz:1042');
     expect(result.reasons[0]?.messageZh).toContain('BZ2024ZJMQ');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssessmentResult } from '../../domain/codes.js';
 import type { Assessment } from '../../domain/types.js';
-import { anAssessment, anInput, answered, batchByCode, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
+import { anAssessment, anInput, answered, batchByCode, contextFor, factsFor, missing, noticeSource } from '../fixtures/eligibility.js';
 import { assessmentDelay, checkAnnualAssessment } from '../../domain/eligibility/rules/annualAssessment.js';
 import type { EligibilityInput, RegionFacts } from '../../domain/eligibility/types.js';
 
@@ -54,7 +54,7 @@ describe('annual assessments in the years the notice asks about', () => {
   it('gives the total delay and cites 004 §五(一)10', () => {
     const [delay] = bzWith(anAssessment(2021, 'BASIC_PASS', 'bz'), anAssessment(2023, 'FAIL', 'bz')).reasons;
     expect(delay?.messageZh).toContain('合计顺延 3 年申报');
-    expect(delay?.source).toEqual({ file: 'seeds/004_84f1fe4bcff55b36.txt', section: '§五(一)10' });
+    expect(delay?.source).toEqual(noticeSource('004', '§五(一)10'));
   });
 
   it('the worst result of a year across regions counts once', () => {
@@ -100,7 +100,7 @@ describe('annual assessments in the years the notice asks about', () => {
       { region: 'wlmq', batchCode: 'WLMQ2024' },
       { aks: answered('aks', { assessments: [anAssessment(2023, 'FAIL')] }) },
     );
-    expect(result.reasons.map((r) => [r.verdict, r.code, r.source.section])).toEqual([
+    expect(result.reasons.map((r) => [r.verdict, r.code, r.source?.section])).toEqual([
       ['PASS', 'ASSESSMENT_RULE_NOT_SET', '全文未规定'],
     ]);
   });

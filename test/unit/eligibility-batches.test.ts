@@ -22,14 +22,14 @@ function scheduled(code: string, kind: ScheduledWindow['kind']): ScheduledWindow
 
 describe('the five notices as review batches', () => {
   it.each([
-    ['BZ2024ZJMQ', 'bz', 2024, 'seeds/000_ba746428e1633c0d.txt', '2024-07-07'],
-    ['AKS-2024-JXDZ-HG', 'aks', 2024, 'seeds/001_e520eb7aacfeab82.txt', '2024-07-15'],
-    ['WLMQ2024', 'wlmq', 2024, 'seeds/002_71873f4ae2c06a00.txt', '2024-08-27'],
-    ['BZ2023JZ', 'bz', 2023, 'seeds/003_644aaefd655d5b34.txt', '2023-08-10'],
-    ['BZ2024STHJ', 'bz', 2024, 'seeds/004_84f1fe4bcff55b36.txt', '2024-08-21'],
-  ])('%s is %s %i from %s, issued %s', (code, region, year, file, issuedOn) => {
+    ['BZ2024ZJMQ', 'bz', 2024, '000', '2024-07-07'],
+    ['AKS-2024-JXDZ-HG', 'aks', 2024, '001', '2024-07-15'],
+    ['WLMQ2024', 'wlmq', 2024, '002', '2024-08-27'],
+    ['BZ2023JZ', 'bz', 2023, '003', '2023-08-10'],
+    ['BZ2024STHJ', 'bz', 2024, '004', '2024-08-21'],
+  ])('%s is %s %i from notice %s, issued %s', (code, region, year, notice, issuedOn) => {
     const batch = batchByCode(code);
-    expect([batch.region, batch.year, batch.sourceFile, batch.issuedOn]).toEqual([region, year, file, issuedOn]);
+    expect([batch.region, batch.year, batch.notice, batch.issuedOn]).toEqual([region, year, notice, issuedOn]);
   });
 
   it.each([

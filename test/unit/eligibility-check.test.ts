@@ -8,8 +8,7 @@ import {
   answered,
   batchByCode,
   factsFor,
-  missing,
-} from '../fixtures/eligibility.js';
+  missing, noticeSource } from '../fixtures/eligibility.js';
 import type { EligibilityInput } from '../../domain/eligibility/types.js';
 
 const IN_AKS_WINDOW = new Date('2024-08-20T10:00:00+08:00');
@@ -27,7 +26,7 @@ describe('checkEligibility', () => {
     const result = checkEligibility(anInput({ level: 'ASSOCIATE_SENIOR' }), factsFor(2024), IN_AKS_WINDOW);
     expect(result.verdict).toBe('ELIGIBLE');
     expect(result.outcomes.every((o) => o.verdict === 'PASS')).toBe(true);
-    expect(result.fee).toMatchObject({ fen: 60000, source: { file: 'seeds/001_e520eb7aacfeab82.txt' } });
+    expect(result.fee).toMatchObject({ fen: 60000, source: { notice: '001', issuer: '阿克苏地区工业和信息化局', issuedOn: '2024-07-15' } });
     expect(result.defence).toMatchObject({ required: true, exemption: null });
     expect(result.windows.open.map((w) => w.kind)).toEqual(['APPLY', 'AUDIT']);
     expect(result.windows.next.map((w) => w.kind)).toEqual(['PAY', 'PAPER_MATERIALS']);
@@ -45,7 +44,7 @@ describe('checkEligibility', () => {
       expect.objectContaining({
         code: 'INTEGRITY_BAN_ACTIVE',
         region: 'aks',
-        source: { file: 'seeds/001_e520eb7aacfeab82.txt', section: '§三(一)（其他事宜）' },
+        source: noticeSource('001', '§三(一)（其他事宜）'),
       }),
     ]);
     expect(failing[0]?.messageZh).toContain('2028-05-09');
@@ -102,7 +101,7 @@ describe('checkEligibility', () => {
     expect(result.reasons.find((r) => r.verdict === 'FAIL')).toMatchObject({
       code: 'ANNUAL_REVIEW_ALREADY_APPLIED',
       region: 'bz',
-      source: { file: 'seeds/000_ba746428e1633c0d.txt', section: '§五(五)' },
+      source: noticeSource('000', '§五(五)'),
     });
   });
 
@@ -134,12 +133,19 @@ describe('checkEligibility', () => {
     expect([result.verdict, result.batch, result.reasons.map((r) => r.code)]).toEqual(['UNKNOWN', null, [code]]);
   });
 
-  it('reasons always name a notice file and section', () => {
+  it('reasons always cite a notice by issuer, title, date and section', () => {
     const result = checkEligibility(wlmqEngineer, factsFor(2024, { aks: missing('aks') }), IN_WLMQ_WINDOW);
     for (const r of result.reasons) {
-      expect(r.source.file).toMatch(/^seeds\/00[0-4]_[0-9a-f]{16}\.txt$/);
-      expect(r.source.section.length).toBeGreaterThan(0);
+      expect(r.source?.issuer.length).toBeGreaterThan(0);
+      expect(r.source?.title).toMatch(/^关于.*的通知$/);
+      expect(r.source?.issuedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(r.source?.section.length).toBeGreaterThan(0);
     }
+  });
+
+  it('a batch the notices do not open is UNKNOWN with no notice to cite', () => {
+    const result = checkEligibility(anInput({ region: 'wlmq', batchCode: 'NO-SUCH-BATCH' }), factsFor(2024), IN_WLMQ_WINDOW);
+    expect(result.reasons.map((r) => [r.code, r.source])).toEqual([['BATCH_NOT_FOUND', null]]);
   });
 });
 

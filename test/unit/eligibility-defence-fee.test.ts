@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewKind, TitleLevel } from '../../domain/codes.js';
-import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
+import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing, noticeSource } from '../fixtures/eligibility.js';
 import type { DefenceExemptionFlag } from '../../domain/eligibility/reviewBatch.js';
 import { decideDefence } from '../../domain/eligibility/rules/defence.js';
 import { decideFee } from '../../domain/eligibility/rules/fee.js';
@@ -37,7 +37,7 @@ describe('defence, bz 民营专项 (000 §四(五))', () => {
   });
 
   it('若羌县 cites 000 §四(五)', () => {
-    expect(bzPrivate('若羌县').exemption?.source).toEqual({ file: 'seeds/000_ba746428e1633c0d.txt', section: '§四(五)' });
+    expect(bzPrivate('若羌县').exemption?.source).toEqual(noticeSource('000', '§四(五)'));
   });
 
   it('the county given in the input wins over the portal', () => {
@@ -65,7 +65,7 @@ describe('defence, aks (001 §四(四)) and wlmq (002 §五)', () => {
     [{ region: 'wlmq', batchCode: 'WLMQ2024', level: 'JUNIOR' }, false, '§五(一)'],
   ])('%j: required %s, citing %s', (input, required, section) => {
     const decision = decideDefence(ctx(input));
-    expect([decision.required, decision.reason.source.section]).toEqual([required, section]);
+    expect([decision.required, decision.reason.source?.section]).toEqual([required, section]);
   });
 
   it.each<[string, DefenceExemptionFlag[], boolean, string | null]>([
@@ -115,7 +115,7 @@ describe('fees, in fen', () => {
     [{ region: 'bz', batchCode: 'BZ2024ZJMQ', reviewKind: 'PRIVATE_ENTERPRISE_REVIEW' }, null, '全文未规定'],
   ])('%j: %s fen, %s', (input, fen, section) => {
     const fee = decideFee(ctx(input));
-    expect([fee.fen, fee.reason.source.section]).toEqual([fen, section]);
+    expect([fee.fen, fee.reason.source?.section]).toEqual([fen, section]);
   });
 
   it.each([

@@ -8,8 +8,7 @@ import {
   contextFor,
   factsFor,
   missing,
-  notKnownIn,
-} from '../fixtures/eligibility.js';
+  notKnownIn, noticeSource } from '../fixtures/eligibility.js';
 import { checkExcludedPeople, judgeProfile } from '../../domain/eligibility/rules/excludedPeople.js';
 import type { EligibilityInput, RegionFacts } from '../../domain/eligibility/types.js';
 
@@ -62,10 +61,7 @@ describe('excluded people, where a portal records it (001 §一)', () => {
     const result = check({}, { aks: answered('aks', { profile: aRegionalProfile('aks', profile) }) });
     expect(result.verdict).toBe('FAIL');
     expect(verdictsByCode(result)).toContain(expected);
-    expect(result.reasons.find((r) => r.verdict === 'FAIL')?.source).toEqual({
-      file: 'seeds/001_e520eb7aacfeab82.txt',
-      section: '§一',
-    });
+    expect(result.reasons.find((r) => r.verdict === 'FAIL')?.source).toEqual(noticeSource('001', '§一'));
   });
 
   it('a retiree recorded in aks is refused in wlmq, citing 002 §一(四)', () => {
@@ -77,7 +73,7 @@ describe('excluded people, where a portal records it (001 §一)', () => {
     expect(result.reasons[0]).toMatchObject({
       code: 'EXCLUDED_RETIRED',
       region: 'aks',
-      source: { file: 'seeds/002_71873f4ae2c06a00.txt', section: '§一(四)' },
+      source: noticeSource('002', '§一(四)'),
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anInput, anIntegrityRecord, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
+import { anInput, anIntegrityRecord, answered, contextFor, factsFor, missing, noticeSource } from '../fixtures/eligibility.js';
 import { banState, checkIntegrityBan } from '../../domain/eligibility/rules/integrityBan.js';
 import type { IntegrityRecord } from '../../domain/types.js';
 
@@ -37,14 +37,14 @@ describe('integrity bans in any region bar the person everywhere', () => {
   });
 
   it.each([
-    ['aks', 'seeds/001_e520eb7aacfeab82.txt', '§三(一)（其他事宜）'],
-    ['wlmq', 'seeds/002_71873f4ae2c06a00.txt', '§七(三)'],
-    ['bz', 'seeds/004_84f1fe4bcff55b36.txt', '§八(二)'],
-  ] as const)('a ban recorded in %s cites %s %s, whatever the region applied in', (region, file, section) => {
+    ['aks', '001', '§三(一)（其他事宜）'],
+    ['wlmq', '002', '§七(三)'],
+    ['bz', '004', '§八(二)'],
+  ] as const)('a ban recorded in %s cites notice %s %s, whatever the region applied in', (region, notice, section) => {
     const result = checkWith({ [region]: [anIntegrityRecord({ region, barredUntil: '2026-12-31' })] }, '2024-09-10T12:00:00+08:00');
     expect(result.verdict).toBe('FAIL');
     expect(result.reasons).toEqual([
-      expect.objectContaining({ code: 'INTEGRITY_BAN_ACTIVE', region, source: { file, section } }),
+      expect.objectContaining({ code: 'INTEGRITY_BAN_ACTIVE', region, source: noticeSource(notice, section) }),
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EmployerKind, TitleLevel } from '../../domain/codes.js';
-import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
+import { aRegionalProfile, anInput, answered, contextFor, factsFor, missing, noticeSource } from '../fixtures/eligibility.js';
 import { checkBatchScope, sameLocation } from '../../domain/eligibility/rules/batchScope.js';
 import { checkPrivateEnterpriseReview } from '../../domain/eligibility/rules/privateEnterprise.js';
 import type { EligibilityInput, RegionFacts } from '../../domain/eligibility/types.js';
@@ -31,14 +31,14 @@ describe('private-enterprise special review: 初级 and 中级 only (000 §四(�
 
   it('private-enterprise 副高 in aks is refused citing 001 §一', () => {
     const result = checkPrivateEnterpriseReview(ctx({ level: 'ASSOCIATE_SENIOR', reviewKind: 'PRIVATE_ENTERPRISE_REVIEW' }));
-    expect(result.reasons[0]?.source).toEqual({ file: 'seeds/001_e520eb7aacfeab82.txt', section: '§一' });
+    expect(result.reasons[0]?.source).toEqual(noticeSource('001', '§一'));
   });
 
   it('in bz it cites 000', () => {
     const result = checkPrivateEnterpriseReview(
       ctx({ region: 'bz', batchCode: 'BZ2024ZJMQ', level: 'ASSOCIATE_SENIOR', reviewKind: 'PRIVATE_ENTERPRISE_REVIEW' }),
     );
-    expect(result.reasons[0]?.source).toEqual({ file: 'seeds/000_ba746428e1633c0d.txt', section: '§四(一)' });
+    expect(result.reasons[0]?.source).toEqual(noticeSource('000', '§四(一)'));
   });
 });
 

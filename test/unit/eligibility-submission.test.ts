@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationStatus } from '../../domain/codes.js';
-import { anApplication, anInput, answered, contextFor, factsFor, missing } from '../fixtures/eligibility.js';
+import { anApplication, anInput, answered, contextFor, factsFor, missing, noticeSource } from '../fixtures/eligibility.js';
 import { checkSubmissionLimit } from '../../domain/eligibility/rules/submissionLimit.js';
 import type { Application } from '../../domain/types.js';
 
@@ -36,7 +36,7 @@ describe('at most 3 submissions including the first (001 §四(一), §四(三);
     const result = check({ status: 'RETURNED_BY_COMMITTEE', submissionCount: 3 });
     expect(result.reasons[0]).toMatchObject({
       code: 'SUBMISSION_LIMIT_EXCEEDED',
-      source: { file: 'seeds/001_e520eb7aacfeab82.txt', section: '§四(一)、§四(三)' },
+      source: noticeSource('001', '§四(一)、§四(三)'),
       region: 'aks',
     });
     expect(result.reasons[0]?.messageEn).toContain('submission 4');
@@ -50,7 +50,7 @@ describe('at most 3 submissions including the first (001 §四(一), §四(三);
       { status: 'RETURNED_BY_UNIT', submissionCount: 3, batchCode },
       anInput({ region, batchCode, applicationId: '17', specialty: null }),
     );
-    expect([result.verdict, result.reasons[0]?.source.section]).toEqual(['FAIL', section]);
+    expect([result.verdict, result.reasons[0]?.source?.section]).toEqual(['FAIL', section]);
   });
 
   it('an unrecorded count is UNKNOWN, never PASS', () => {

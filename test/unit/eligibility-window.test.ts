@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationStatus } from '../../domain/codes.js';
-import { anApplication, anInput, answered, contextFor, factsFor } from '../fixtures/eligibility.js';
+import { anApplication, anInput, answered, contextFor, factsFor, noticeSource } from '../fixtures/eligibility.js';
 import { checkApplicationWindow } from '../../domain/eligibility/rules/applicationWindow.js';
 import { localDate, parseInstant, zoneOffsetMinutes } from '../../domain/time.js';
 import type { EligibilityInput } from '../../domain/eligibility/types.js';
@@ -74,7 +74,7 @@ describe('the application window, at the check instant', () => {
     const [reason] = windowAt('2024-08-30T18:01:00+08:00').reasons;
     expect(reason?.messageZh).toContain('2024-07-22 00:00:00 — 2024-08-30 18:00:00 (Asia/Shanghai)');
     expect(reason?.messageEn).toContain('it is now 2024-08-30 18:01:00');
-    expect(reason?.source).toEqual({ file: 'seeds/001_e520eb7aacfeab82.txt', section: '§三(一)' });
+    expect(reason?.source).toEqual(noticeSource('001', '§三(一)'));
   });
 });
 

@@ -108,7 +108,7 @@ describe('wlmq application mapping', () => {
     expect(reporter.events).toEqual([]);
   });
 
-  // Every title PORTALS.md lists, then titles the same rule reads that the list does not show.
+  // Every title the portal is known to store, then titles the same rule reads that the list does not show.
   it.each<[string, TitleLevel]>([
     ['正高级工程师', 'SENIOR'],
     ['高级工程师', 'ASSOCIATE_SENIOR'],

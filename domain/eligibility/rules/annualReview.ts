@@ -1,6 +1,6 @@
 /**
  * ANNUAL_REVIEW: one title review per person per year, across regions.
- * seeds/000_ba746428e1633c0d.txt §五(五): "申报人员每人每年度只能参加一次职称评审，即参加本次专项评审的人员不再参加下半年的通用职称评审".
+ * notice 000 §五(五): "申报人员每人每年度只能参加一次职称评审，即参加本次专项评审的人员不再参加下半年的通用职称评审".
  *
  * It takes the cross-region verdict (issue 3: ALREADY_APPLIED / CLEAR / UNKNOWN and the applications
  * counted under domain/countingPolicy.ts) and leaves out the application being checked, so that a
@@ -10,10 +10,10 @@
 import { REVIEW_KINDS } from '../../codes.js';
 import { COUNTED_REVIEW_KINDS } from '../../countingPolicy.js';
 import { isOwnApplication, type EligibilityContext } from '../context.js';
-import { NOTICE_FILES, cite, outcome, reason } from '../reasons.js';
+import { NOTICES, cite, outcome, reason } from '../reasons.js';
 import type { RuleOutcome } from '../types.js';
 
-const SOURCE = cite(NOTICE_FILES.BZ_2024_QUALITY_SUPERVISION_PRIVATE, '§五(五)');
+const SOURCE = cite(NOTICES.BZ_2024_QUALITY_SUPERVISION_PRIVATE, '§五(五)');
 
 export function checkAnnualReview(ctx: EligibilityContext): RuleOutcome {
   const { input, batch } = ctx;

@@ -51,7 +51,7 @@ export function judgeProfile(kind: ExclusionKind, profile: PersonProfile, today:
   }
   if (kind === 'SANCTION_IN_FORCE') {
     const until = profile.sanctionUntil;
-    // aks keeps sanction_until null when there is none (../shared/PORTALS.md).
+    // aks keeps sanction_until null when there is none.
     if (until === null) return { verdict: 'PASS', zh: '无处分记录', en: 'no sanction recorded' };
     if (!isIsoDate(until)) return { verdict: 'UNKNOWN', zh: `处分期限“${until}”无法读取`, en: `the sanction end ${until} cannot be read` };
     return compareIsoDates(today, until) <= 0

@@ -1,8 +1,8 @@
 /**
  * INTEGRITY_BAN: an integrity record (失信记录) in force in any region bars the person everywhere.
- * - aks, seeds/001_e520eb7aacfeab82.txt §三(一)（其他事宜）: "个人五年内不得申报相应职称评审，并列入平台黑名单";
- * - wlmq, seeds/002_71873f4ae2c06a00.txt §七(三): "记入职称评审诚信档案库…记录期限为3年，记录期内不得晋升高一级职称";
- * - bz, seeds/004_84f1fe4bcff55b36.txt §八(二): "记入职称评审诚信档案库…记录期为 3 年，记录期内不得晋升高一级职称".
+ * - aks, notice 001 §三(一)（其他事宜）: "个人五年内不得申报相应职称评审，并列入平台黑名单";
+ * - wlmq, notice 002 §七(三): "记入职称评审诚信档案库…记录期限为3年，记录期内不得晋升高一级职称";
+ * - bz, notice 004 §八(二): "记入职称评审诚信档案库…记录期为 3 年，记录期内不得晋升高一级职称".
  * Each reason cites the notice of the region that holds the record, not of the region applied in.
  *
  * In force on the check day (the batch's time zone): `barredUntil` is the last barred day,
@@ -11,15 +11,15 @@
 import type { RegionCode } from '../../codes.js';
 import type { IntegrityRecord } from '../../types.js';
 import type { EligibilityContext } from '../context.js';
-import { NOTICE_FILES, cite, outcome, reason } from '../reasons.js';
+import { NOTICES, cite, outcome, reason } from '../reasons.js';
 import { compareIsoDates, isIsoDate } from '../../time.js';
 import type { Reason, RuleOutcome, SourceRef } from '../types.js';
 
 /** The notice that sets each region's ban. */
 export const INTEGRITY_SOURCES: Readonly<Record<string, SourceRef>> = {
-  aks: cite(NOTICE_FILES.AKS_2024_MECHANICAL_CHEMICAL, '§三(一)（其他事宜）'),
-  wlmq: cite(NOTICE_FILES.WLMQ_2024_ENTERPRISES, '§七(三)'),
-  bz: cite(NOTICE_FILES.BZ_2024_ECOLOGY, '§八(二)'),
+  aks: cite(NOTICES.AKS_2024_MECHANICAL_CHEMICAL, '§三(一)（其他事宜）'),
+  wlmq: cite(NOTICES.WLMQ_2024_ENTERPRISES, '§七(三)'),
+  bz: cite(NOTICES.BZ_2024_ECOLOGY, '§八(二)'),
 };
 
 // A region without a notice of its own: 002 §七(三) restates the national rule (人社部令第40号),

@@ -1,27 +1,27 @@
 /**
  * PRIVATE_ENTERPRISE_REVIEW: a 民营企业专项评审 is for 初级 and 中级 only, and for staff of private
  * enterprises only. This holds for any such review, whatever a batch's data says:
- * - seeds/000_ba746428e1633c0d.txt §一: "营业执照在巴州范围内注册的民营企业中从事相关工作的专业技术人员"
+ * - notice 000 §一: "营业执照在巴州范围内注册的民营企业中从事相关工作的专业技术人员"
  *   and §四(一): "符合专项评审工程系列质量技术监督专业中、初级职称评审条件的可选择申报评审相应级别的职称";
- * - seeds/001_e520eb7aacfeab82.txt §一: "民营企业专项评审仅限初、中级职称".
+ * - notice 001 §一: "民营企业专项评审仅限初、中级职称".
  * 001 does not say in words that the unit must be private: the review's name does. 000 says both.
  */
 import { EMPLOYER_KINDS } from '../../codes.js';
 import { LEVEL_NAMES, unknownBecause, type EligibilityContext } from '../context.js';
-import { NOTICE_FILES, cite, notApplicable, outcome, reason } from '../reasons.js';
+import { NOTICES, cite, notApplicable, outcome, reason } from '../reasons.js';
 import type { Reason, RuleOutcome, SourceRef } from '../types.js';
 
 function sources(ctx: EligibilityContext): { level: SourceRef; employer: SourceRef } {
   // bz's own notice says it for bz; 001 is the only other notice that speaks of the special review.
-  if (ctx.batch.sourceFile === NOTICE_FILES.BZ_2024_QUALITY_SUPERVISION_PRIVATE) {
+  if (ctx.batch.notice === NOTICES.BZ_2024_QUALITY_SUPERVISION_PRIVATE) {
     return {
-      level: cite(NOTICE_FILES.BZ_2024_QUALITY_SUPERVISION_PRIVATE, '§四(一)'),
-      employer: cite(NOTICE_FILES.BZ_2024_QUALITY_SUPERVISION_PRIVATE, '§一'),
+      level: cite(NOTICES.BZ_2024_QUALITY_SUPERVISION_PRIVATE, '§四(一)'),
+      employer: cite(NOTICES.BZ_2024_QUALITY_SUPERVISION_PRIVATE, '§一'),
     };
   }
   return {
-    level: cite(NOTICE_FILES.AKS_2024_MECHANICAL_CHEMICAL, '§一'),
-    employer: cite(NOTICE_FILES.AKS_2024_MECHANICAL_CHEMICAL, '§一'),
+    level: cite(NOTICES.AKS_2024_MECHANICAL_CHEMICAL, '§一'),
+    employer: cite(NOTICES.AKS_2024_MECHANICAL_CHEMICAL, '§一'),
   };
 }
 

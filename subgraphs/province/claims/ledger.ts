@@ -3,8 +3,7 @@
  * 20261202000000_annual_review_claim). The rule "at most one active claim per person and year" is
  * the partial unique index annual_review_claim_one_active, so it holds across any number of
  * gateway and province processes: a claim is an `INSERT … ON CONFLICT DO NOTHING` against it, and
- * whoever's row is in the index holds the year (../shared/DESIGN.md, "One authority with a
- * constraint"). Nothing here reads-then-decides in application code.
+ * whoever's row is in the index holds the year: one authority, the constraint. Nothing here reads-then-decides in application code.
  *
  * A HELD claim whose expires_at has passed still sits in the index until its row says EXPIRED, so
  * every claim attempt first moves the person's lapsed holds of that year to EXPIRED, in the same
