@@ -115,3 +115,18 @@ export interface PersonProfile {
   sanctionUntil: string | null;
   dataQuality: DataQualityIssue[];
 }
+
+/** A group of applications before perturbation: dimensions not grouped by are null. */
+export interface StatisticsGroup {
+  series: TitleSeries | null;
+  specialty: string | null;
+  level: TitleLevel | null;
+  reviewKind: ReviewKind | null;
+  status: ApplicationStatus | null;
+  count: number;
+  /**
+   * The group's cell key (subgraphs/perturbation.ts): the sum of its records' keys modulo
+   * the key range. Present only when asked for, with the region's seed.
+   */
+  cellKey?: number;
+}

@@ -12,8 +12,8 @@ import type { Principal } from '../platform/auth.js';
 import { ErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { derivedFor, enforceAccessMatrix, mayRead } from './accessMatrix.js';
-import { perturbCount } from './template/perturbation.js';
-import type { StatisticsGroup } from './template/source.js';
+import type { StatisticsGroup } from '../domain/types.js';
+import { perturbCount } from './perturbation.js';
 
 export interface AccessContext {
   principal: Principal;
@@ -97,7 +97,7 @@ export function withAccessMatrix(schema: GraphQLSchema, ownRegion: string | null
 
 /**
  * Statistics rows as the caller may see them (DERIVED_OUTPUTS.statistics): exact, or perturbed by
- * the cell-key method (subgraphs/template/perturbation.ts). A perturbed answer needs every group's
+ * the cell-key method (subgraphs/perturbation.ts). A perturbed answer needs every group's
  * cell key; one without is refused rather than published exact (fail closed). A group perturbed
  * to 0 is left out of a grouped answer, as an empty group is; the ungrouped total always has its
  * row, as SQL gives it even when 0.

@@ -16,7 +16,7 @@ import { invalidCursor } from './cursor.js';
 import { groupRows, keyValue, type KeyType } from './keys.js';
 import { lookupShared, reverseLookup, type ApplicationCodes, type LocalValueFilter } from './lookups.js';
 import type { ApplicationFilter, LocalPerson, RegionalSource, StatisticsDimension, StatisticsGroup } from './source.js';
-import { cellKeySql } from './perturbation.js';
+import { cellKeySql } from '../perturbation.js';
 import { mergeStatisticsGroups } from './statistics.js';
 
 /** What the kit needs of a Prisma client: plain SQL. */

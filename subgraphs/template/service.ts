@@ -22,7 +22,7 @@ import { createRegionalSchema, type RegionalContext } from './createRegionalSubg
 import { createCursorCodec } from './cursor.js';
 import { loggingReporter } from './dataQuality.js';
 import { createLoaders } from './loaders.js';
-import { cellKeySeed } from './perturbation.js';
+import { cellKeySeed } from '../perturbation.js';
 import type { RegionalModule } from './module.js';
 import { regionalWarmUpOperation, runWarmUp, WARM_UP_PRINCIPAL } from '../warmUp.js';
 

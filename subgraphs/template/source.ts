@@ -8,6 +8,7 @@
  * statements however many keys it gets, and returns a Map with an entry (possibly empty) for
  * every key it was given.
  */
+import type { StatisticsGroup } from '../../domain/types.js';
 import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';
 import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 
@@ -43,20 +44,9 @@ export interface Page<T> {
 
 export type StatisticsDimension = 'REGION' | 'SERIES' | 'SPECIALTY' | 'LEVEL' | 'REVIEW_KIND' | 'STATUS';
 
-/** A group of applications before perturbation: dimensions not grouped by are null. */
-export interface StatisticsGroup {
-  series: TitleSeries | null;
-  specialty: string | null;
-  level: TitleLevel | null;
-  reviewKind: ReviewKind | null;
-  status: ApplicationStatus | null;
-  count: number;
-  /**
-   * The group's cell key (subgraphs/template/perturbation.ts): the sum of its records' keys modulo
-   * the key range. Present only when asked for, with the region's seed.
-   */
-  cellKey?: number;
-}
+// A group of applications before perturbation: a domain type, so that the access rules shared by
+// every subgraph (subgraphs/access.ts) read it without importing the kit.
+export type { StatisticsGroup };
 
 export interface StatisticsOptions {
   /** Compute each group's cell key from record keys with this seed (cellKeySeed). */

@@ -3,7 +3,7 @@
  * to one shared value (工程, 工程系列 and 工程技术 are all ENGINEERING; every unknown code is UNKNOWN),
  * so the mapped groups are added together here. Only group totals are added, never rows.
  */
-import { addCellKeys } from './perturbation.js';
+import { addCellKeys } from '../perturbation.js';
 import type { StatisticsGroup } from './source.js';
 
 export function mergeStatisticsGroups(groups: Iterable<StatisticsGroup>): StatisticsGroup[] {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { publishStatistics } from '../../subgraphs/access.js';
-import { addCellKeys, CELL_KEY_RANGE, cellKeySeed, perturbCount } from '../../subgraphs/template/perturbation.js';
+import { addCellKeys, CELL_KEY_RANGE, cellKeySeed, perturbCount } from '../../subgraphs/perturbation.js';
 import { mergeStatisticsGroups } from '../../subgraphs/template/statistics.js';
 import type { StatisticsGroup } from '../../subgraphs/template/source.js';
 
