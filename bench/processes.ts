@@ -128,6 +128,26 @@ export async function waitForGraphQL(proc: BenchProcess, timeoutMs = 60_000): Pr
   throw new Error(`${proc.name} did not answer within ${timeoutMs} ms:\n${proc.output()}`);
 }
 
+/**
+ * Waits until one of the project's services says it is ready (GET /ready 200: database answered,
+ * first query paths warm; the gateway: every subgraph reached), or fails with its output.
+ */
+export async function waitForReady(proc: BenchProcess, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const readyUrl = proc.url.replace(/\/graphql$/, '/ready');
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}:\n${proc.output()}`);
+    try {
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`${proc.name} was not ready within ${timeoutMs} ms:\n${proc.output()}`);
+}
+
 function childrenOf(pid: number): number[] {
   try {
     const tasks = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();

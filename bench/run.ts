@@ -19,6 +19,7 @@ import { BENCH_SECRETS, benchCredentials, type Credentials } from './auth.js';
 import { ADMIN_URL, applicationsOfPeople, BENCH_REGIONS, peopleByRegion, prepareDataset, type BenchRegion, type Dataset } from './dataset.js';
 import { ensureHiveInstalled, hiveVersion, spawnHiveGateway } from './hive.js';
 import { runLoad } from './load.js';
+import { measureStartup, type StartupFacts } from './startup.js';
 import {
   cpuMs,
   freePort,
@@ -30,6 +31,7 @@ import {
   spawnTsx,
   sqlStatements,
   waitForGraphQL,
+  waitForReady,
   type BenchProcess,
 } from './processes.js';
 import { find, measurementTable, mib, ms, ratio, table, type CpuSplit, type Measurement, type TargetCheck } from './report.js';
@@ -160,7 +162,7 @@ async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): P
   };
   const subgraphs = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await spawnService(name, ports[name]!, env, profileFlags(name))] as const)));
   try {
-    await Promise.all(Object.values(subgraphs).map((service) => waitForGraphQL(service)));
+    await Promise.all(Object.values(subgraphs).map((service) => waitForReady(service)));
   } catch (error) {
     await Promise.all(Object.values(subgraphs).map((service) => service.stop()));
     throw error;
@@ -179,7 +181,7 @@ async function startSubgraphs(dataset: Pick<Dataset, 'urls' | 'provinceUrl'>): P
 async function startOurGateway(system: System, nodeFlags?: readonly string[]): Promise<BenchProcess> {
   const port = await freePort();
   const gateway = await spawnService('gateway', port, { ...system.env, PORT: String(port) }, nodeFlags);
-  await waitForGraphQL(gateway);
+  await waitForReady(gateway);
   return gateway;
 }
 
@@ -531,6 +533,8 @@ interface RunFacts {
   startRss: Record<string, number>;
   memory: MemoryCheck | null;
   sizeCheck: SizeCheck | null;
+  /** `npm start` built, on the embedded default (bench/startup.ts); null when it failed. */
+  startup: StartupFacts | null;
   checks: TargetCheck[];
 }
 
@@ -544,6 +548,19 @@ function targetChecks(facts: Omit<RunFacts, 'checks' | 'totalSeconds'>): TargetC
   const stats1 = find(measurements, 'dashboard statistics', 'our gateway', 1);
   const checks: TargetCheck[] = [];
   const within = (value: number | undefined, limit: number): TargetCheck['met'] => (value === undefined ? null : value <= limit);
+  const { startup } = facts;
+  checks.push({
+    target: '`npm start` (embedded): every region ready in ≤ 12 s on a quiet machine',
+    met: startup ? startup.readySeconds <= 12 && startup.firstCheckComplete : null,
+    detail: startup
+      ? `${startup.readySeconds.toFixed(1)} s at load ${startup.load.toFixed(1)}; first check ${startup.firstCheckComplete ? 'answered by every region' : 'incomplete'}`
+      : 'not measured',
+  });
+  checks.push({
+    target: '`npm start` (embedded): five services ≤ 1 GiB together',
+    met: startup ? startup.totalRssMiB <= 1024 : null,
+    detail: startup ? `${startup.totalRssMiB.toFixed(0)} MiB` : 'not measured',
+  });
   const by = (value: number, limit: number, unit: string) =>
     value <= limit ? `${ms(value)} ${unit} (${ms(limit - value)} ${unit} to spare)` : `${ms(value)} ${unit}: missed by ${ms(value - limit)} ${unit} (${((value / limit - 1) * 100).toFixed(0)}% over)`;
   checks.push({
@@ -750,6 +767,17 @@ function render(facts: RunFacts): string {
     table(['workload', 'conns', 'ours ÷ stock (req/s)', 'ours ÷ Hive (req/s)', 'ours ÷ floor (p50)', 'floor ÷ ours (req/s)'], rows),
     '',
   );
+  if (facts.startup) {
+    out.push(
+      '## `npm start` on the embedded default (built)',
+      '',
+      table(
+        ['ready after', 'five services RSS', 'first check after "ready"', 'load average'],
+        [[`${facts.startup.readySeconds.toFixed(1)} s`, `${facts.startup.totalRssMiB.toFixed(0)} MiB`, facts.startup.firstCheckComplete ? 'every region answered' : 'incomplete', facts.startup.load.toFixed(1)]],
+      ),
+      '',
+    );
+  }
   out.push('## Memory at start', '');
   out.push(table(['process', 'RSS MiB after start-up'], Object.entries(facts.startRss).map(([name, value]) => [name, mib(value)])), '');
   if (facts.memory) {
@@ -793,6 +821,14 @@ async function main(): Promise<number> {
   const clock = performance.now();
   log(`${PLAN.mode} mode: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
   const postgres = await postgresVersion();
+  let startup: StartupFacts | null = null;
+  if (only === null && !profile) {
+    try {
+      startup = await measureStartup(log);
+    } catch (error) {
+      log(`npm start could not be measured: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const credentials = await benchCredentials();
 
   let hiveProblem: string | null = null;
@@ -888,7 +924,7 @@ async function main(): Promise<number> {
     system = null;
     const sizeCheck = PLAN.sizeCheck && only === null && !profile ? await statementsOnSmallData(PLAN.sizeCheck, credentials) : null;
 
-    const partial = { started, loadBefore, postgres, hive: hive || !hiveProblem ? hiveVersion() : `not run: ${hiveProblem}`, dataset, sample, measurements, startRss, memory, sizeCheck };
+    const partial = { started, loadBefore, postgres, hive: hive || !hiveProblem ? hiveVersion() : `not run: ${hiveProblem}`, dataset, sample, measurements, startRss, memory, sizeCheck, startup };
     const facts: RunFacts = { ...partial, checks: targetChecks(partial), totalSeconds: (performance.now() - clock) / 1000 };
     const markdown = render(facts);
     console.log(markdown);

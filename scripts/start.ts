@@ -16,17 +16,20 @@ try {
   process.exit(1);
 }
 
-const serve = fileURLToPath(new URL('./serve.ts', import.meta.url));
-// tsx as a loader in the service's own process, not the tsx CLI: the CLI runs the service in a
+// Built (`npm run build`: dist/scripts/start.js) it runs the built services with plain node;
+// from the sources (tests) through tsx,
+// as a loader in the service's own process, not the tsx CLI: the CLI runs the service in a
 // second process and SIGKILLs it when it does not acknowledge a signal within 60 ms, which a busy
 // service can miss, so its drain would be cut short.
-const tsxLoader = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+const built = import.meta.url.endsWith('.js');
+const serve = fileURLToPath(new URL(built ? './serve.js' : './serve.ts', import.meta.url));
+const runner = built ? [] : ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href];
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 let failed = false;
 
 for (const name of SERVICE_NAMES) {
-  const child = spawn(process.execPath, ['--import', tsxLoader, serve, name], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  const child = spawn(process.execPath, [...runner, serve, name], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     children.delete(name);

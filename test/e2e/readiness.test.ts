@@ -2,10 +2,10 @@
  * Ready means ready. A subgraph is ready when its database answered and its first query paths ran
  * (warm); the gateway when its supergraph is loaded and it has reached every subgraph once, and
  * /ready lists each subgraph's state. A region that goes down afterwards is reported but keeps the
- * gateway in rotation, and the other regions keep answering. `npm start` prints "ready" only when
- * the first check after it is answered by every region.
+ * gateway in rotation, and the other regions keep answering. `npm start` (the production build)
+ * prints "ready" only when the first check after it is answered by every region.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,9 +178,10 @@ describe('npm start', () => {
       env[`${variable}_METRICS_PORT`] = String(await freePort());
       if (service !== 'province') env[`${variable}_DATABASE_URL`] = databases[service]!.url;
     }
-    const start = fileURLToPath(new URL('../../scripts/start.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
-    const child = spawn(process.execPath, [tsx, start], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The production build, as `npm start` runs it: compiled JavaScript, no tsx.
+    execFileSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { stdio: 'ignore' });
+    const start = fileURLToPath(new URL('../../dist/scripts/start.js', import.meta.url));
+    const child = spawn(process.execPath, [start], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const readyLine = new Promise<void>((resolve, reject) => {

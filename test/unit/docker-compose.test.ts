@@ -56,7 +56,8 @@ describe('docker-compose.yml', () => {
       aks: 'http://aks:4003/graphql',
       wlmq: 'http://wlmq:4004/graphql',
     });
-    expect(service.command?.slice(-2)).toEqual(['scripts/serve.ts', name]);
+    // The production build: compiled JavaScript, no tsx at run time.
+    expect(service.command).toEqual(['node', 'dist/scripts/serve.js', name]);
     const port = name === 'gateway' ? config.gatewayPort : config.servicePorts[name];
     expect(service.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/ready`);
     expect(service.depends_on?.migrate?.condition ?? service.depends_on?.province?.condition).toBeDefined();
@@ -64,7 +65,7 @@ describe('docker-compose.yml', () => {
 
   it('publishes the gateway on 4000 and migrates before the services start', () => {
     expect(compose.services.gateway!.ports).toEqual(['4000:4000']);
-    expect(compose.services.migrate!.command?.slice(-1)).toEqual(['scripts/db-migrate.ts']);
+    expect(compose.services.migrate!.command).toEqual(['node', 'dist/scripts/db-migrate.js']);
     expect(compose.services.bz!.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' } });
   });
 
