@@ -80,6 +80,7 @@ export async function startNamedService(name: string, config: Config, start: num
       production: config.environment === 'production',
       metrics,
       admission: config.admission,
+      trustedDocuments: config.trustedDocuments,
     });
     return started(await serve(gateway), gateway.close);
   }

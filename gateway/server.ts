@@ -19,6 +19,8 @@ import { createSubgraphFetcher, subgraphCallMetrics, SubgraphDataSource, type Ga
 import { formatGatewayError } from './formatError.js';
 import { DEFAULT_QUERY_LIMITS, queryProtection, type QueryLimits } from './limits.js';
 import { createSubgraphReadiness, type SubgraphReadinessOptions } from './readiness.js';
+import { manifestQueryCache, trustedDocumentsPlugin, type TrustedDocumentsMode } from './trustedDocuments.js';
+import { shippedManifest, type OperationManifest } from '../platform/operationManifest.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -45,6 +47,10 @@ export interface GatewayOptions {
   metrics?: ServiceMetrics;
   /** Rate limits per principal and admission by priority (gateway/admission.ts). @default none */
   admission?: AdmissionConfig;
+  /** Whether portals and dashboards may send only the shipped operations. @default 'log' */
+  trustedDocuments?: TrustedDocumentsMode;
+  /** @default the shipped operations/manifest.json */
+  manifest?: OperationManifest;
   /** How /ready judges the subgraphs (gateway/readiness.ts). */
   readiness?: Omit<SubgraphReadinessOptions, 'log'>;
 }
@@ -83,6 +89,7 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
   disableGatewayTelemetry();
   const metrics = options.metrics ?? new ServiceMetrics('gateway', { processMetrics: false });
   const subgraphCalls = subgraphCallMetrics(metrics);
+  const manifest = options.manifest ?? shippedManifest();
   const readiness = createSubgraphReadiness({ ...options.readiness, log: options.log });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
@@ -111,10 +118,13 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
     validationRules: [servedOperationTypes, ...protection.validationRules],
     parseOptions: protection.parseOptions,
+    // Hashes of the shipped operations are always known (Apollo's persisted-query protocol).
+    persistedQueries: { cache: manifestQueryCache(manifest) },
     plugins: [
       ...offlinePlugins<GatewayRequestContext>(),
       operationResolutionPlugin() as ApolloServerPlugin<GatewayRequestContext>,
       ...(options.admission ? [admissionPlugin<GatewayRequestContext>(options.admission)] : []),
+      trustedDocumentsPlugin<GatewayRequestContext>({ manifest, mode: options.trustedDocuments ?? 'log', metrics }),
       ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
       operationLogPlugin(),
       metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),

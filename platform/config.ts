@@ -43,6 +43,11 @@ export interface Config {
    * from the API port, so a load balancer in front of the API never exposes it.
    */
   metricsPorts: Record<string, number>;
+  /**
+   * TRUSTED_DOCUMENTS: whether portals and dashboards may send only the shipped operations
+   * (gateway/trustedDocuments.ts): `enforce`, `log` (the rollout mode, the default) or `off`.
+   */
+  trustedDocuments: 'enforce' | 'log' | 'off';
   /** Subgraph URLs the gateway calls, keyed by service name (`province`, `bz`, …). */
   subgraphUrls: Record<string, string>;
   /** Per-region portal database, keyed by region code. */
@@ -180,6 +185,7 @@ const variables = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: wholeNumber(0, 65_535).default(4000),
   METRICS_PORT: wholeNumber(0, 65_535).default(DEFAULT_METRICS_PORT),
+  TRUSTED_DOCUMENTS: z.enum(['enforce', 'log', 'off'], { error: 'must be enforce, log or off' }).default('log'),
   PROVINCE_DATABASE_URL: urlOf(['postgres', 'postgresql']).optional(),
   IDENTITY_SECRET: hmacKey.optional(),
   SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
@@ -307,6 +313,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
     gatewayPort: values.PORT,
     servicePorts,
     metricsPorts,
+    trustedDocuments: values.TRUSTED_DOCUMENTS,
     subgraphUrls,
     regionDatabases,
     provinceDatabaseUrl: values.PROVINCE_DATABASE_URL ?? null,
