@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = path.join(root, 'dist');
-const SOURCES = ['domain', 'platform', 'subgraphs', 'gateway', 'demo', 'scripts', 'schema', 'generated'];
+const SOURCES = ['app', 'domain', 'platform', 'subgraphs', 'gateway', 'demo', 'scripts', 'schema', 'generated'];
 /** Files read at run time, copied as they are (by extension, under SOURCES), and whole folders. */
 const ASSET_EXTENSIONS = ['.graphql', '.json', '.sql', '.prisma', '.toml'];
 const ASSET_FOLDERS = ['prisma', 'operations'];
