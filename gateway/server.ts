@@ -57,8 +57,12 @@ export interface GatewayOptions {
 
 export type GatewayRequestContext = GatewayContext & { log: Logger; principal: Principal };
 
-/** One log line per operation: its name, duration and error codes. Never variables (they hold ID numbers). */
-function operationLogPlugin(): ApolloServerPlugin<GatewayRequestContext> {
+/**
+ * One log line per operation: its name, duration and error codes. Never variables (they hold ID
+ * numbers), and the name only as the manifest knows it (else `other`): a client-chosen name is
+ * free text and may hold an ID number too.
+ */
+function operationLogPlugin(operationLabel: (name: string | null | undefined) => string): ApolloServerPlugin<GatewayRequestContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -69,7 +73,7 @@ function operationLogPlugin(): ApolloServerPlugin<GatewayRequestContext> {
             .map((error) => (error as { extensions?: { code?: unknown } }).extensions?.code)
             .filter((code): code is string => typeof code === 'string');
           contextValue.log.info(
-            { operationName, durationMs: Math.round(performance.now() - started), errorCodes: codes.length ? codes : undefined },
+            { operationName: operationLabel(operationName), durationMs: Math.round(performance.now() - started), errorCodes: codes.length ? codes : undefined },
             'operation',
           );
         },
@@ -126,7 +130,7 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       ...(options.admission ? [admissionPlugin<GatewayRequestContext>(options.admission)] : []),
       trustedDocumentsPlugin<GatewayRequestContext>({ manifest, mode: options.trustedDocuments ?? 'log', metrics }),
       ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
-      operationLogPlugin(),
+      operationLogPlugin(metrics.operationLabel),
       metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),
     ],
   });
