@@ -6,6 +6,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts/prisma-generate.mjs scripts/prisma-generate.mjs
 COPY prisma prisma
+COPY patches patches
 RUN npm ci --include=dev --no-audit --no-fund
 COPY . .
 RUN npm run build
@@ -16,6 +17,8 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 # The Prisma clients are already generated and compiled into dist/generated: no install scripts.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# @apollo/gateway as patched in the build stage (patch-package, a dev dependency, ran there).
+COPY --from=build /app/node_modules/@apollo/gateway node_modules/@apollo/gateway
 COPY --from=build /app/dist dist
 USER node
 # API ports; the Prometheus listeners (9400–9404) are for the monitoring network only.
