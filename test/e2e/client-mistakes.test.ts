@@ -1,9 +1,12 @@
 /**
  * Client mistakes at the gateway answer 4xx with a code, never 500 or INTERNAL_SERVER_ERROR, and
- * never echo unbounded input (issue 11, item 7): an operation type the schema does not serve, an
+ * never echo unbounded input (issue 11, item 7): an operation type the schema does not serve (a
+ * subscription; a mutation while there was no Mutation type, `mutation {__typename}`), an
  * operationName that names nothing (90 kB of it), several operations without a name to pick one.
  */
+import { buildSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servedOperationTypes } from '../../gateway/operations.js';
 import { gatewayHeaders, startTestSystem, type GraphQLBody, type TestSystem } from '../helpers/system.js';
 
 let system: TestSystem;
@@ -43,13 +46,29 @@ async function expectStillServing(): Promise<void> {
 
 describe('operation types the schema does not serve', () => {
   it.each([
-    ['a mutation', 'mutation { __typename }'],
-    ['a named mutation', 'mutation Claim { __typename }'],
     ['a subscription', 'subscription { __typename }'],
     ['a subscription to a query field', 'subscription Watch { regions { code } }'],
   ])('refuses %s with 400 GRAPHQL_VALIDATION_FAILED', async (_label, query) => {
     expectClientMistake(await send({ query }), ['GRAPHQL_VALIDATION_FAILED']);
     await expectStillServing();
+  });
+});
+
+describe('mutations', () => {
+  it('are served now that the schema has a Mutation type (the rule refuses them only without one)', async () => {
+    const answer = await send({ query: 'mutation { __typename }' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual({ __typename: 'Mutation' });
+  });
+
+  it('without a Mutation type in the schema are refused at validation, as are subscriptions', () => {
+    const schema = buildSchema('type Query { a: Int }');
+    const messages = (text: string) => validate(schema, parse(text), [servedOperationTypes]).map((error) => error.message);
+    expect(messages('mutation { __typename }')).toEqual(['This service has no mutations: send a query.']);
+    expect(messages('subscription { __typename }')).toEqual(['Subscriptions are not served here: send a query.']);
+    expect(messages('{ a }')).toEqual([]);
+    const withMutations = buildSchema('type Query { a: Int } type Mutation { b: Int }');
+    expect(validate(withMutations, parse('mutation { b }'), [servedOperationTypes])).toEqual([]);
   });
 });
 
