@@ -72,6 +72,8 @@ export async function startNamedService(name: string, config: Config, start: num
     const gateway = createGatewayService({
       subgraphUrls: config.subgraphUrls,
       timeoutMs: config.subgraphTimeoutMs,
+      portalTimeoutMs: config.portalSubgraphTimeoutMs,
+      circuitBreaker: config.circuitBreaker,
       log,
       introspection: config.environment !== 'production',
       auth: config.auth,

@@ -12,16 +12,25 @@ import { Agent, Headers, errors as undiciErrors } from 'undici';
 import { OPERATION_NAME_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
 import type { ServiceMetrics } from '../platform/metrics.js';
 import { BufferedResponse } from './bufferedResponse.js';
+import { isCircuitOpen } from './circuitBreaker.js';
 import { coalesceEntityFetches, type CoalescerOptions } from './coalesce.js';
+
+/**
+ * The deadline of one subgraph call, ms, set per operation (a portal's check waits less than an
+ * analyst's query) and read by the transport, which does not send it on.
+ */
+export const DEADLINE_HEADER = 'x-subgraph-deadline-ms';
 
 export interface GatewayContext {
   requestId: string;
+  /** How long each subgraph call of this operation may take, ms: shorter for portals' checks. */
+  subgraphDeadlineMs?: number;
   /** The gateway's own short-lived token naming the verified caller (platform/auth.ts). */
   internalToken?: string;
 }
 
 export interface SubgraphFetcherOptions {
-  /** Abort a subgraph call after this long, ms. */
+  /** Abort a subgraph call after this long, ms, unless the operation set a deadline of its own (DEADLINE_HEADER). */
   timeoutMs: number;
   /** Sockets per subgraph origin. @default 64 */
   connections?: number;
@@ -47,24 +56,27 @@ function undiciTransport(options: SubgraphFetcherOptions): { fetcher: Fetcher; c
   });
   const fetcher = async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
     const target = new URL(url);
+    const { [DEADLINE_HEADER]: deadlineHeader, ...headers } = (init.headers ?? {}) as Record<string, string>;
+    const deadlineMs = Number(deadlineHeader);
+    const timeoutMs = Number.isInteger(deadlineMs) && deadlineMs > 0 ? Math.min(deadlineMs, options.timeoutMs) : options.timeoutMs;
     // A plain timer and controller: AbortSignal.timeout costs 30 times as much per call on Node 20.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('The subgraph did not answer in time.', 'TimeoutError')), options.timeoutMs);
+    const timer = setTimeout(() => deadline.abort(new DOMException('The subgraph did not answer in time.', 'TimeoutError')), timeoutMs);
     try {
       const response = await agent.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: (init.method ?? 'POST') as 'POST',
-        headers: init.headers ?? {},
+        headers,
         body: init.body ?? null,
         signal: deadline.signal,
       });
-      const headers = new Headers();
+      const answerHeaders = new Headers();
       for (const [name, value] of Object.entries(response.headers)) {
-        if (Array.isArray(value)) for (const each of value) headers.append(name, each);
-        else if (value !== undefined) headers.set(name, value);
+        if (Array.isArray(value)) for (const each of value) answerHeaders.append(name, each);
+        else if (value !== undefined) answerHeaders.set(name, value);
       }
-      return new BufferedResponse(url, response.statusCode, headers, { text: await response.body.text() });
+      return new BufferedResponse(url, response.statusCode, answerHeaders, { text: await response.body.text() });
     } finally {
       clearTimeout(timer);
     }
@@ -97,7 +109,7 @@ function isTimeout(error: unknown): boolean {
 }
 
 /** How a subgraph call ended: answered, or the REGION_UNAVAILABLE reason. */
-export type SubgraphCallOutcome = 'ok' | 'timeout' | 'unreachable';
+export type SubgraphCallOutcome = 'ok' | 'timeout' | 'unreachable' | 'circuit_open';
 
 /** Records one fetch of an operation from a subgraph, however many fetches one HTTP call carried (gateway/coalesce.ts). */
 export type SubgraphCallRecorder = (subgraph: string, outcome: SubgraphCallOutcome, seconds: number) => void;
@@ -105,7 +117,7 @@ export type SubgraphCallRecorder = (subgraph: string, outcome: SubgraphCallOutco
 export function subgraphCallMetrics(metrics: ServiceMetrics): SubgraphCallRecorder {
   const calls = metrics.counter({
     name: 'xjzc_subgraph_calls_total',
-    help: 'Gateway fetches from a subgraph (one per fetch of an operation; coalesced fetches share an HTTP call), by outcome: ok, timeout, unreachable.',
+    help: 'Gateway fetches from a subgraph (one per fetch of an operation; coalesced fetches share an HTTP call), by outcome: ok, timeout, unreachable, circuit_open (not called: known down).',
     labelNames: ['subgraph', 'outcome'],
   });
   const duration = metrics.histogram({
@@ -141,17 +153,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       this.recordCall(this.serviceName, 'ok', (performance.now() - started) / 1000);
       return answer;
     } catch (error) {
-      const timedOut = isTimeout(error);
-      this.recordCall(this.serviceName, timedOut ? 'timeout' : 'unreachable', (performance.now() - started) / 1000);
+      const outcome: SubgraphCallOutcome = isCircuitOpen(error) ? 'circuit_open' : isTimeout(error) ? 'timeout' : 'unreachable';
+      this.recordCall(this.serviceName, outcome, (performance.now() - started) / 1000);
+      const why = { circuit_open: ' (it failed repeatedly and is not being waited on)', timeout: ' in time', unreachable: '', ok: '' }[outcome];
       throw new GraphQLError(
         this.serviceName === 'province'
-          ? 'The province service did not answer; try again shortly.'
-          : `The ${this.serviceName} region did not answer${timedOut ? ' in time' : ''}; its data is missing from this answer.`,
+          ? `The province service did not answer${why}; try again shortly.`
+          : `The ${this.serviceName} region did not answer${why}; its data is missing from this answer.`,
         {
           extensions: {
             code: 'REGION_UNAVAILABLE',
             ...(this.serviceName === 'province' ? {} : { region: this.serviceName }),
-            reason: timedOut ? 'TIMEOUT' : 'UNREACHABLE',
+            reason: { circuit_open: 'CIRCUIT_OPEN', timeout: 'TIMEOUT', unreachable: 'UNREACHABLE', ok: 'UNREACHABLE' }[outcome],
           },
         },
       );
@@ -162,8 +175,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Only operations that came from a client (the kind of call with an incoming request context)
     // carry its request id; health checks and schema loading have no such context.
     if (!('incomingRequestContext' in options)) return;
-    const { requestId, internalToken } = options.context;
+    const { requestId, internalToken, subgraphDeadlineMs } = options.context;
     if (requestId) options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+    if (subgraphDeadlineMs) options.request.http?.headers.set(DEADLINE_HEADER, String(subgraphDeadlineMs));
     // The operation's name as this gateway parsed it (a GraphQL name, cut to 100 characters), for
     // the subgraphs' logs and the access log: not the subgraph operation's name, which embeds it.
     const name = options.incomingRequestContext?.operationName;

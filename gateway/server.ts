@@ -7,7 +7,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { readFileSync } from 'node:fs';
 import { createInternalTokenSigner, type Principal } from '../platform/auth.js';
-import type { AdmissionConfig, AuthConfig } from '../platform/config.js';
+import type { AdmissionConfig, AuthConfig, CircuitBreakerConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
 import { ServiceMetrics } from '../platform/metrics.js';
@@ -15,6 +15,7 @@ import { admissionPlugin } from './admission.js';
 import { operationResolutionPlugin, servedOperationTypes } from './operations.js';
 import { disableGatewayTelemetry, offlinePlugins } from '../platform/offline.js';
 import { createAuthenticator } from './authenticate.js';
+import { createSubgraphBreakers } from './circuitBreaker.js';
 import { createSubgraphFetcher, subgraphCallMetrics, SubgraphDataSource, type GatewayContext } from './dataSource.js';
 import { formatGatewayError } from './formatError.js';
 import { DEFAULT_QUERY_LIMITS, queryProtection, type QueryLimits } from './limits.js';
@@ -27,7 +28,12 @@ export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.me
 export interface GatewayOptions {
   /** Subgraph URL by service name (`province`, `bz`, …). A name missing here keeps its supergraph URL. */
   subgraphUrls: Readonly<Record<string, string>>;
+  /** Timeout of each subgraph call of an analyst's or a dashboard's operation, ms. */
   timeoutMs: number;
+  /** Timeout of each subgraph call of a portal's operation (the duplicate check), ms. @default timeoutMs */
+  portalTimeoutMs?: number;
+  /** The per-subgraph circuit breakers (gateway/circuitBreaker.ts). @default 5 failures in 10 s, open 5 s */
+  circuitBreaker?: CircuitBreakerConfig;
   log: Logger;
   /** @default the checked-in schema/supergraph.graphql */
   supergraphSdl?: string;
@@ -94,13 +100,15 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
   const metrics = options.metrics ?? new ServiceMetrics('gateway', { processMetrics: false });
   const subgraphCalls = subgraphCallMetrics(metrics);
   const manifest = options.manifest ?? shippedManifest();
+  const breakers = createSubgraphBreakers(options.circuitBreaker ?? { failureThreshold: 5, windowMs: 10_000, openMs: 5_000 }, options.log, metrics);
   const readiness = createSubgraphReadiness({ ...options.readiness, log: options.log });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) => {
       const subgraphUrl = options.subgraphUrls[name] ?? url;
       if (subgraphUrl) readiness.track(name, subgraphUrl);
-      return new SubgraphDataSource(name, { url: subgraphUrl, fetcher }, subgraphCalls);
+      // Each subgraph behind its own breaker: a dead region is not waited on (gateway/circuitBreaker.ts).
+      return new SubgraphDataSource(name, { url: subgraphUrl, fetcher: breakers.wrap(name, fetcher) }, subgraphCalls);
     },
   });
   gateway.onSchemaLoadOrUpdate(() => readiness.supergraphLoaded());
@@ -142,11 +150,20 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     context: async ({ req, requestId, log }) => {
       const principal = await (await authenticator).authenticate(req);
       const internalToken = await internalTokens.tokenFor(principal);
-      return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken };
+      // A portal's check is waited on by a person at a counter: its subgraph calls get the shorter deadline.
+      const subgraphDeadlineMs = principal.role === 'portal' ? (options.portalTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
+      return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken, subgraphDeadlineMs };
     },
-    readiness: async () => readiness.report(),
+    // A circuit that is not closed is reported; it does not make the gateway unready (one region
+    // down must not stop the others' checks).
+    readiness: async () => {
+      const report = readiness.report();
+      const circuits = Object.entries(breakers.states()).map(([name, state]) => [`circuit:${name}`, state] as const);
+      return { ...report, checks: { ...report.checks, ...Object.fromEntries(circuits) } };
+    },
     subgraphsReached: () => readiness.allReached(),
     close: async () => {
+      breakers.shutdown();
       await readiness.stop();
       await close();
     },

@@ -33,7 +33,7 @@ beforeAll(async () => {
   system = await startProcessSystem({
     // Generous deadlines: on a busy shared machine a healthy check can take seconds, and a check
     // that times out would look like the fault under test.
-    env: { PORTAL_SUBGRAPH_TIMEOUT_MS: '8000', SUBGRAPH_TIMEOUT_MS: '10000' },
+    env: { PORTAL_SUBGRAPH_TIMEOUT_MS: '5000', SUBGRAPH_TIMEOUT_MS: '10000', CIRCUIT_OPEN_MS: '2000' },
     seed: async (databases) => {
       await insertBzPerson(databases.bz!.sql, { xm: '赵测试', sfzh: IN_BZ }, [{ sbnd: 2024, pslb: '评审', zt: 3 }]);
       await insertBzPerson(databases.bz!.sql, { xm: '孙测试', sfzh: IN_BZ_AND_AKS }, [{ sbnd: 2024, pslb: '评审', zt: 3 }]);
@@ -131,4 +131,100 @@ describe('SIGTERM under load', () => {
     await expectSafe(outcomes);
     expect(recoveryMs).toBeLessThan(10_000);
   }, 90_000);
+});
+
+async function circuitOf(subgraph: string): Promise<string | undefined> {
+  const response = await fetch(system.gatewayUrl.replace(/\/graphql$/, '/ready'));
+  const report = (await response.json()) as { checks?: Record<string, string> };
+  return report.checks?.[`circuit:${subgraph}`];
+}
+
+async function waitForCircuit(subgraph: string, state: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await circuitOf(subgraph)) === state) return;
+    await sleep(100);
+  }
+  throw new Error(`circuit of ${subgraph} not ${state} within ${timeoutMs} ms`);
+}
+
+describe('a region that fails under load', () => {
+  it('hung (SIGSTOP): once its circuit is open no check waits for it, the others still decide, and it recovers on SIGCONT', async () => {
+    const running = load();
+    await sleep(1_000);
+    system.signal('aks', 'SIGSTOP');
+    await waitForCircuit('aks', 'open');
+    // The gateway stays ready with the region's circuit open.
+    expect((await fetch(system.gatewayUrl.replace(/\/graphql$/, '/ready'))).status).toBe(200);
+    const openFrom = running.elapsed();
+    await sleep(3_000);
+    const openUntil = running.elapsed();
+    system.signal('aks', 'SIGCONT');
+    const recoveryMs = await recovered(running, running.elapsed());
+    const outcomes = await running.stop();
+
+    await expectSafe(outcomes);
+    // Checks sent while the circuit was open: answered, with aks named missing for CIRCUIT_OPEN
+    // (or, for the one probe per CIRCUIT_OPEN_MS, its timeout), never waiting out the 5 s deadline
+    // except that probe.
+    const all = outcomes.filter((outcome) => outcome.sentAt >= openFrom && outcome.sentAt < openUntil);
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.every((outcome) => outcome.kind === 'answered')).toBe(true);
+    expect(all.filter((outcome) => outcome.errorReasons.includes('CIRCUIT_OPEN')).length).toBeGreaterThan(0);
+    const waitedOut = all.filter((outcome) => outcome.durationMs >= 5_000).length;
+    expect(waitedOut).toBeLessThanOrEqual(Math.ceil((openUntil - openFrom) / 2_000) + 1);
+    expect(recoveryMs).toBeLessThan(15_000);
+    expect(await circuitOf('aks')).toBe('closed');
+  }, 120_000);
+
+  it('killed (SIGKILL): checks answer without it at once, and recover once it is restarted', async () => {
+    const running = load();
+    await sleep(1_000);
+    system.signal('aks', 'SIGKILL');
+    expect((await system.exited('aks')).signal).toBe('SIGKILL');
+    await sleep(2_000);
+    await system.start('aks');
+    const recoveryMs = await recovered(running, running.elapsed());
+    const outcomes = await running.stop();
+
+    await expectSafe(outcomes);
+    expect(outcomes.some((outcome) => outcome.missingRegions?.includes('aks'))).toBe(true);
+    expect(recoveryMs).toBeLessThan(15_000);
+  }, 120_000);
+
+  it('its database refusing connections: checks answer without it, fast, and recover when it accepts again', async () => {
+    const running = load();
+    await sleep(1_000);
+    await system.setConnectionsAllowed(system.databases.aks!, false);
+    const refusingFrom = running.elapsed();
+    await sleep(3_000);
+    await system.setConnectionsAllowed(system.databases.aks!, true);
+    const recoveryMs = await recovered(running, running.elapsed());
+    const outcomes = await running.stop();
+
+    await expectSafe(outcomes);
+    const refusing = outcomes.filter((outcome) => outcome.sentAt >= refusingFrom + 500 && outcome.sentAt < refusingFrom + 3_000);
+    expect(refusing.some((outcome) => outcome.missingRegions?.includes('aks'))).toBe(true);
+    expect(refusing.filter((outcome) => outcome.durationMs >= 5_000)).toEqual([]);
+    expect(recoveryMs).toBeLessThan(15_000);
+  }, 120_000);
+});
+
+describe('the province killed under load (SIGKILL)', () => {
+  it('loses no access-log entry of an answered lookup, answers nothing while it is away, and recovers after its restart', async () => {
+    const running = load();
+    await sleep(1_500);
+    system.signal('province', 'SIGKILL');
+    expect((await system.exited('province')).signal).toBe('SIGKILL');
+    await sleep(1_000);
+    await system.start('province');
+    const recoveryMs = await recovered(running, running.elapsed());
+    await sleep(300);
+    const outcomes = await running.stop();
+
+    await expectSafe(outcomes);
+    expect(summarize(outcomes).unanswered).toBeGreaterThan(0);
+    // Measured 29 s on a machine with a load average of 25; not yet explained (README).
+    expect(recoveryMs).toBeLessThan(60_000);
+  }, 150_000);
 });
