@@ -126,15 +126,12 @@ describe('no outbound traffic from the running system', () => {
   let traceFile = '';
   let stderr = '';
   const ports: Record<string, number> = {};
-  // Each service's Prometheus listener too: the defaults (9400…) may be taken by another run.
-  const metricsPorts: Record<string, number> = {};
   const allowedHosts = new Map<string, Set<number>>();
 
   beforeAll(async () => {
     // A missing strace is a broken test machine, not a pass: .ci/run installs it.
     if (!straceAvailable) throw new Error('strace is needed for this test (apt-get install strace); .ci/run installs it');
     for (const name of SERVICES) ports[name] = await freePort();
-    for (const name of SERVICES) metricsPorts[name] = await freePort();
     const env: Record<string, string> = {};
     for (const region of REGIONS) {
       const database = await createTestDatabase(region.code);
@@ -170,7 +167,6 @@ describe('no outbound traffic from the running system', () => {
           // Prometheus listeners on ports of their own, chosen by the system: nothing connects to them here.
           ...Object.fromEntries(SERVICES.map((name) => [name === 'gateway' ? 'METRICS_PORT' : `${name.toUpperCase()}_METRICS_PORT`, '0'])),
           ...Object.fromEntries(SERVICES.filter((name) => name !== 'gateway').map((name) => [`${name.toUpperCase()}_PORT`, String(ports[name])])),
-          ...Object.fromEntries(SERVICES.map((name) => [name === 'gateway' ? 'METRICS_PORT' : `${name.toUpperCase()}_METRICS_PORT`, String(metricsPorts[name])])),
           // What would switch Apollo's reporting on, were it left to the environment.
           APOLLO_KEY: 'service:xjzc-outbound-test:0123456789abcdef',
           APOLLO_GRAPH_REF: 'xjzc-outbound-test@current',
