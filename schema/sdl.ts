@@ -1,7 +1,7 @@
 /**
  * The one way a subgraph's schema is built. Its SDL is the SDL files of this folder, in order:
  * shared.graphql (identical in every subgraph, as composition requires of shared declarations),
- * the subgraph's own files (province.graphql, eligibility.graphql and claims.graphql for the province; none for a
+ * the subgraph's own files (province.graphql, eligibility.graphql, claims.graphql and applications.graphql for the province; none for a
  * region), then the region types, which are the one part generated rather than written: a region's
  * `<Prefix>Record` and `<Prefix>Region` copy the fields of the interfaces they implement, so that
  * adding a prefecture needs no SDL and the types cannot drift from their interfaces.
@@ -27,7 +27,7 @@ function schemaFile(name: string): string {
 
 export const SHARED_SDL = schemaFile('shared.graphql');
 const shared = parse(SHARED_SDL);
-const PROVINCE_FILES = ['province.graphql', 'eligibility.graphql', 'claims.graphql'].map(schemaFile);
+const PROVINCE_FILES = ['province.graphql', 'eligibility.graphql', 'claims.graphql', 'applications.graphql'].map(schemaFile);
 
 function definition<T extends InterfaceTypeDefinitionNode | ObjectTypeDefinitionNode>(name: string): T {
   const found = shared.definitions.find(

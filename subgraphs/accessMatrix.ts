@@ -71,6 +71,9 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     annualReviewClaim: PEOPLE,
     // The notices are public documents.
     reviewBatches: EVERYONE,
+    // The merged list across regions (subgraphs/province/mergedList.ts): its applications follow
+    // the Application grants per region, its filters DERIVED_OUTPUTS.applicationFilters.
+    applications: grant(['analyst', 'ownRegionPortal', 'otherRegionPortal'], 'it is open to analyst and portal only.'),
   },
   // Claims are changed by portals only, each for its own region: the resolvers check both, since
   // the region is the claim's, known only once it is read.
@@ -178,8 +181,12 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     statistics: EVERYONE,
     // @inaccessible: the province's annualReviewConflicts, for analysts.
     annualReviewIndexForProvince: ANALYSTS,
+    // @inaccessible: only the province's merged list calls it, with the caller's token; its rows
+    // are marked for the province (forProvince), which applies the Application grants for the caller.
+    applicationsInSubmissionOrder: grant(['analyst', 'ownRegionPortal', 'otherRegionPortal'], 'it is open to analyst and portal only.'),
   },
   ApplicationConnection: { '*': PEOPLE },
+  MergedApplicationConnection: { '*': PEOPLE },
   ApplicationEdge: { '*': PEOPLE },
   PageInfo: { '*': PEOPLE },
   StatisticsRow: { '*': EVERYONE },

@@ -45,6 +45,7 @@ export function createAksSource(prisma: PrismaClient, report: DataQualityReporte
       fromPeople: sql`JOIN apply_record r ON r.applicant_id = applicant.id JOIN batch b ON b.code = r.batch_code`,
       key: { column: sql`r.id`, type: INT_KEY },
       year: sql`b.year`,
+      submittedAt: { column: sql`r.submitted_at`, type: 'timestamptz' },
       columns: { series: sql`r.series_code`, specialty: sql`r.specialty`, level: sql`r.level_code`, reviewKind: sql`r.track`, status: sql`r.state` },
       select: APPLICATION_COLUMNS,
       map: ({ batchYear, ...row }) => mapApplication({ ...row, batch: { year: batchYear } }, report),

@@ -42,6 +42,8 @@ export function createBzSource(prisma: PrismaClient, report: DataQualityReporter
       fromPeople: sql`JOIN sb_sqs a ON a.ryid = ry_jbxx.ryid`,
       key: { column: sql`a.sqsid`, type: BIGINT_KEY },
       year: sql`a.sbnd`,
+      // zhtjsj is the portal's Beijing wall clock (timestamp without time zone).
+      submittedAt: { column: sql`a.zhtjsj`, type: 'timestamp', wallClockOffsetHours: 8 },
       columns: { series: sql`a.xl`, specialty: sql`a.zy`, level: sql`a.sbjb`, reviewKind: sql`a.pslb`, status: sql`a.zt` },
       select: APPLICATION_COLUMNS,
       map: (row) => mapApplication(row, report),

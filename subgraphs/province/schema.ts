@@ -4,7 +4,7 @@
  * annual-review verdict, which needs every region's answer and so is computed with @requires over
  * the argument-free applicationsForProvince.
  */
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { decideAnnualReview, type RegionApplications } from '../../domain/annualReviewVerdict.js';
 import { InvalidIdNumberError, maskIdNumber, normaliseTypedIdNumber } from '../../domain/idNumber.js';
 import type { RegionDefinition } from '../../domain/regions.js';
@@ -18,6 +18,7 @@ import type { AccessLog } from './accessLog.js';
 import { NO_CLAIM_LEDGER, type ClaimsModule } from './claims/resolvers.js';
 import { eligibilityResolvers } from './eligibility.js';
 import { requiredRecordOf, type RequiredRecord } from './requiredRecords.js';
+import type { MergedListArgs } from './mergedList.js';
 import { buildSubgraph, provinceSubgraphSdl, recordTypeName, regionTypeName } from '../../schema/sdl.js';
 
 export interface ProvinceContext {
@@ -28,7 +29,17 @@ export interface ProvinceContext {
   operationName?: string | null;
   /** The caller, from the gateway's token (platform/auth.ts). */
   principal: Principal;
+  /** That token itself: the merged list passes it on to the regions, so that they apply the caller's rules too. */
+  internalToken: string;
+  /**
+   * Errors that go with an answer that is still given (a region missing from the merged list):
+   * added to the response by the service's plugin, since a resolver can return data or throw, not both.
+   */
+  extraErrors: GraphQLFormattedError[];
 }
+
+/** The merged list's resolver (./mergedList.ts), when the province can reach the regions. */
+export type MergedListResolver = (args: MergedListArgs, context: ProvinceContext, info: GraphQLResolveInfo) => unknown;
 
 interface PersonParent {
   key: string;
@@ -48,9 +59,20 @@ function regionAnswers(regions: readonly RegionDefinition[], records: ReadonlyAr
 }
 
 
-export function createProvinceSchema(regions: readonly RegionDefinition[], identity: Identity, accessLog?: AccessLog, claims: ClaimsModule = NO_CLAIM_LEDGER): GraphQLSchema {
+export function createProvinceSchema(
+  regions: readonly RegionDefinition[],
+  identity: Identity,
+  accessLog?: AccessLog,
+  claims: ClaimsModule = NO_CLAIM_LEDGER,
+  mergedList?: MergedListResolver,
+): GraphQLSchema {
   const resolvers = {
     Query: {
+      // One list across the regions (./mergedList.ts); dashboards are refused by the access matrix.
+      applications(_root: unknown, args: MergedListArgs, context: ProvinceContext, info: GraphQLResolveInfo) {
+        if (!mergedList) throw new GraphQLError('The merged list is not configured in this service.', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+        return mergedList(args, context, info);
+      },
       async person(_root: unknown, args: { idNumber: string }, context: ProvinceContext): Promise<PersonParent> {
         // Looking people up is for portals and analysts (the access matrix refuses dashboards).
         let normalised: string;

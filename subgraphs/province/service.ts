@@ -5,11 +5,11 @@
  * subgraphs itself (regionCalls.ts), at the URLs the gateway uses.
  */
 import { mkdirSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { offlinePlugins } from '../../platform/offline.js';
 import type { RegionDefinition } from '../../domain/regions.js';
-import { createInternalTokenVerifier } from '../../platform/auth.js';
+import { bearerToken, createInternalTokenVerifier } from '../../platform/auth.js';
 import type { Config } from '../../platform/config.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
@@ -25,6 +25,7 @@ import { createAccessLog, type AccessLog } from './accessLog.js';
 import { createClaimLedger } from './claims/ledger.js';
 import { createClaimsModule } from './claims/resolvers.js';
 import { createRegionCalls } from './regionCalls.js';
+import { createMergedList } from './mergedList.js';
 import { createProvinceSchema, type ProvinceContext } from './schema.js';
 
 /**
@@ -50,6 +51,21 @@ async function openProvinceDatabase(config: Config, metrics: ServiceMetrics): Pr
   const sql = createEmbeddedClient(db);
   await migrate(sql, regionMigrationsDir('province'));
   return { sql, close: () => db.close() };
+}
+
+/** Adds the context's extraErrors (a region missing from an answer that is still given) to the response. */
+function extraErrorsPlugin(): ApolloServerPlugin<ProvinceContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (contextValue.extraErrors.length === 0 || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.errors = [...(result.errors ?? []), ...contextValue.extraErrors];
+        },
+      };
+    },
+  };
 }
 
 export type ProvinceService = ServiceOptions<ProvinceContext> & { close(): Promise<void> };
@@ -115,14 +131,20 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     log,
     accessLog,
   });
+  const mergedList = createMergedList(regions, { urls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs }, config.identitySecret);
   const apollo = new ApolloServer<ProvinceContext>({
-    schema: createProvinceSchema(regions, identity, accessLog, claims),
+    schema: createProvinceSchema(regions, identity, accessLog, claims, mergedList.resolve),
     formatError: subgraphErrorFormatter('province', log),
     includeStacktraceInErrorResponses: false,
     // Our own shutdown drains first (platform/http.ts stopOnSignals); Apollo's would exit before it.
     stopOnTerminationSignals: false,
     // Traces are for Apollo's hosted reporting, which this deployment does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...offlinePlugins<ProvinceContext>(), metrics.plugin<ProvinceContext>((context) => context.principal?.role)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ...offlinePlugins<ProvinceContext>(),
+      metrics.plugin<ProvinceContext>((context) => context.principal?.role),
+      extraErrorsPlugin(),
+    ],
   });
   accessLogMetrics(metrics, accessLog);
   return {
@@ -130,10 +152,17 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     log,
     apollo,
     metrics,
-    context: async ({ req, requestId, operationName, log: requestLog }) => ({ log: requestLog, requestId, operationName, principal: await internalTokens.verify(req) }),
+    context: async ({ req, requestId, operationName, log: requestLog }) => ({
+      log: requestLog,
+      requestId,
+      operationName,
+      principal: await internalTokens.verify(req),
+      internalToken: bearerToken(req) ?? '',
+      extraErrors: [],
+    }),
     fromGateway: (req) => internalTokens.verify(req).then(() => true),
     warmUp: async () => {
-      await runWarmUp(apollo, PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, { log, requestId: 'warm-up', principal: WARM_UP_PRINCIPAL });
+      await runWarmUp(apollo, PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, { log, requestId: 'warm-up', principal: WARM_UP_PRINCIPAL, internalToken: '', extraErrors: [] });
       // Its database answered once (and, embedded, is migrated); later failures are reported below.
       if (!(await accessLog.ping())) throw new Error('the province database does not answer');
     },
@@ -143,6 +172,7 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
       return { ready: accessLogAnswers, checks: { registry: `${regions.length} regions`, accessLog: accessLogAnswers ? 'ok' : 'not answering' } };
     },
     close: async () => {
+      await mergedList.close();
       await accessLog.close();
       await regionCalls.close();
       await (await database.catch(() => null))?.close();

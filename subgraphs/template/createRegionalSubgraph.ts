@@ -5,11 +5,11 @@
 import type DataLoader from 'dataloader';
 import type { GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
-import type { RegionDefinition } from '../../domain/regions.js';
+import { REGIONS, type RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
 import type { Principal } from '../../platform/auth.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
-import { checkPageSize, checkYear } from '../../platform/input.js';
+import { checkPageSize, checkYear, PAGE_SIZE } from '../../platform/input.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName, type SubgraphResolvers } from '../../schema/sdl.js';
@@ -18,6 +18,7 @@ import { derivedFor, forProvince, forProvinceList } from '../accessMatrix.js';
 import type { CursorCodec } from './cursor.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
+import { InvalidPositionError, orderCursor, readInSubmissionOrder, segmentsAfter, type OrderedApplication, type SubmissionPosition } from './submissionOrder.js';
 
 export interface RegionalContext {
   loaders: RegionalLoaders;
@@ -160,6 +161,40 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
           personRef: identity.sealPersonRef(idNumber),
           applications: forProvinceList((applications.get(idNumber) ?? []).filter((application) => applicationIds.includes(application.id))),
         }));
+      },
+      // @inaccessible: only the province's merged list calls it (subgraphs/province/mergedList.ts).
+      // The rows go to the province in full, as applicationsForProvince's do; the province applies
+      // the caller's rule to what it returns.
+      applicationsInSubmissionOrder: async (
+        _parent: RegionParent,
+        args: { filter?: ApplicationFilter | null; descending: boolean; first: number; after?: SubmissionPosition | null },
+        context: RegionalContext,
+      ) => {
+        // One more than a page: the province asks for first + 1 to know whether there are more.
+        if (!Number.isInteger(args.first) || args.first < PAGE_SIZE.min || args.first > PAGE_SIZE.max + 1) {
+          throw userInputError(ErrorCode.BAD_USER_INPUT, `"first" must be from ${PAGE_SIZE.min} to ${PAGE_SIZE.max + 1}.`);
+        }
+        const filter = args.filter ?? {};
+        checkYear('filter.year', filter.year);
+        // The caller's own rule, as in Region.applications: the province checks it first too.
+        requireReadableFilter(context, region.code, filter);
+        // The registry's order, and this region after it where the registry does not list it (a test fixture).
+        const registry = REGIONS.map((known) => known.code);
+        const order = registry.includes(region.code) ? registry : [...registry, region.code];
+        let rows: OrderedApplication[];
+        try {
+          const segments = segmentsAfter(region.code, order, args.after ?? null, args.descending);
+          rows = await readInSubmissionOrder(segments, args.first, (segment, limit) => source.listInSubmissionOrder(filter, segment, args.descending, limit));
+        } catch (error) {
+          if (error instanceof InvalidPositionError) throw userInputError(ErrorCode.INVALID_CURSOR, error.message);
+          throw error;
+        }
+        const full = forProvinceList(rows.map((row) => row.application)) ?? [];
+        return {
+          edges: rows.map((row, index) => ({ cursor: orderCursor(row), node: full[index] })),
+          pageInfo: { hasNextPage: rows.length === args.first, endCursor: rows.length > 0 ? orderCursor(rows.at(-1)!) : null },
+          totalCount: () => source.countApplications(filter),
+        };
       },
       statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }, context: RegionalContext) => {
         const dimensions = DIMENSION_ORDER.filter((dimension) => args.groupBy.includes(dimension));

@@ -18,6 +18,7 @@ import { lookupShared, reverseLookup, type ApplicationCodes, type LocalValueFilt
 import type { ApplicationFilter, LocalPerson, RegionalSource, StatisticsDimension, StatisticsGroup } from './source.js';
 import { cellKeySql } from '../perturbation.js';
 import { mergeStatisticsGroups } from './statistics.js';
+import { InvalidPositionError, segmentSql, type SubmissionTime } from './submissionOrder.js';
 
 /** What the kit needs of a Prisma client: plain SQL. */
 export interface SqlClient {
@@ -57,6 +58,8 @@ export interface PortalApplications<Row, K extends bigint | number | string> {
   key: { column: Sql; type: KeyType<K> };
   /** The review year, as an integer (NULL where the portal's value cannot be read). */
   year: Sql;
+  /** The last submission time, the merged list's order (subgraphs/template/submissionOrder.ts); absent or null where the portal records none. */
+  submittedAt?: SubmissionTime | null;
   columns: DimensionColumns;
   /** The columns `map` reads. */
   select: Sql;
@@ -161,6 +164,22 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
          ORDER BY ${applications.key.column}
          LIMIT ${page.first + 1}`);
       return { items: rows.slice(0, page.first).map(applications.map), hasNextPage: rows.length > page.first };
+    },
+
+    async listInSubmissionOrder(filter, segment, descending, limit) {
+      const keyOf = (localId: string): Sql => {
+        const key = applications.key.type.parse(localId);
+        if (key === null) throw new InvalidPositionError('The position does not name an application of this region.');
+        return keyValue(applications.key.type, key);
+      };
+      const { where, orderBy, micros } = segmentSql(applications.submittedAt ?? null, applications.key.column, keyOf, segment, descending);
+      const rows = await db.$queryRaw<(ApplicationRow & { sortMicros: bigint | null })[]>(sql`
+        SELECT ${applications.select}, ${micros} AS "sortMicros"
+          FROM ${applications.from}
+         WHERE ${whereOf(applications, codes, filter)} AND ${where}
+         ORDER BY ${orderBy}
+         LIMIT ${limit}`);
+      return rows.map((row) => ({ application: applications.map(row), submittedAtMicros: row.sortMicros }));
     },
 
     async countApplications(filter) {

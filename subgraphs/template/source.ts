@@ -11,6 +11,7 @@
 import type { StatisticsGroup } from '../../domain/types.js';
 import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../../domain/codes.js';
 import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
+import type { OrderedApplication, SubmissionSegment } from './submissionOrder.js';
 
 /** A person as one portal knows them. wlmq has one per declaration; bz and aks one per row. */
 export interface LocalPerson {
@@ -89,6 +90,13 @@ export interface RegionalSource {
    */
   listApplications(filter: ApplicationFilter, page: PageRequest): Promise<Page<Application>>;
   countApplications(filter: ApplicationFilter): Promise<number>;
+  /**
+   * Up to `limit` applications matching the filter in one segment of the province-wide submission
+   * order (subgraphs/template/submissionOrder.ts), in one SQL statement: an index range on
+   * (submission time, key), so that a deep page costs what the first does. Each row carries its
+   * exact submission instant in microseconds.
+   */
+  listInSubmissionOrder(filter: ApplicationFilter, segment: SubmissionSegment, descending: boolean, limit: number): Promise<OrderedApplication[]>;
   /**
    * Counts by the given dimensions (REGION is constant within a region and is ignored here),
    * computed by SQL GROUP BY on the local columns and then mapped; groups whose local values map

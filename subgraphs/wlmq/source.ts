@@ -106,6 +106,8 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
       fromPeople: sql``,
       key: { column: sql`"Declaration"."declarationNo"`, type: TEXT_KEY },
       year: sql`gateway.wlmq_review_year("reviewYear")`,
+      // The portal records no submission time: its declarations come after every dated application.
+      submittedAt: null,
       columns: { series: sql`"seriesName"`, specialty: sql`"majorName"`, level: sql`"targetTitle"`, reviewKind: sql`"way"`, status: sql`"flowState"` },
       select: sql`"declarationNo", "reviewYear", "seriesName", "majorName", "targetTitle", "way", "flowState", "returnTimes"`,
       map: (row) => mapApplication(row, report),

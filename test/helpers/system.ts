@@ -69,7 +69,8 @@ export async function startTestSystem(options: {
   }
   const config = loadConfig(env);
   const services = new Map<string, StartedService>();
-  // The regions first: the province calls them itself for claims (subgraphs/province/regionCalls.ts).
+  // The regions first: the province calls them itself for claims (subgraphs/province/regionCalls.ts)
+  // and for the merged application list (subgraphs/province/mergedList.ts).
   for (const region of REGIONS) services.set(region.code, await startNamedService(region.code, config, 0));
   const regionUrls = Object.fromEntries([...services].map(([name, service]) => [name, service.url]));
   services.set('province', await startNamedService('province', { ...config, subgraphUrls: { ...config.subgraphUrls, ...regionUrls } }, 0));
