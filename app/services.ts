@@ -83,6 +83,8 @@ export async function startNamedService(name: string, config: Config, start: num
       metrics,
       admission: config.admission,
       trustedDocuments: config.trustedDocuments,
+      // The pages' "use a development token" button (gateway/pages.ts): never outside development.
+      developmentTokens: config.environment === 'development',
     });
     return started(await serve(gateway), gateway.close);
   }

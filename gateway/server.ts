@@ -22,6 +22,8 @@ import { DEFAULT_QUERY_LIMITS, queryProtection, type QueryLimits } from './limit
 import { createSubgraphReadiness, type SubgraphReadinessOptions } from './readiness.js';
 import { manifestQueryCache, trustedDocumentsPlugin, type TrustedDocumentsMode } from './trustedDocuments.js';
 import { shippedManifest, type OperationManifest } from '../platform/operationManifest.js';
+import { createCsvExport } from './export.js';
+import { createPageRoutes } from './pages.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -59,6 +61,8 @@ export interface GatewayOptions {
   manifest?: OperationManifest;
   /** How /ready judges the subgraphs (gateway/readiness.ts). */
   readiness?: Omit<SubgraphReadinessOptions, 'log'>;
+  /** GET /dev/token mints tokens for the browser pages: development only, never in production. @default false */
+  developmentTokens?: boolean;
 }
 
 export type GatewayRequestContext = GatewayContext & { log: Logger; principal: Principal };
@@ -142,18 +146,22 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),
     ],
   });
+  const context: ServiceOptions<GatewayRequestContext>['context'] = async ({ req, requestId, log }) => {
+    const principal = await (await authenticator).authenticate(req);
+    const internalToken = await internalTokens.tokenFor(principal);
+    // A portal's check is waited on by a person at a counter: its subgraph calls get the shorter deadline.
+    const subgraphDeadlineMs = principal.role === 'portal' ? (options.portalTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
+    return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken, subgraphDeadlineMs };
+  };
+  const pages = createPageRoutes({ auth: options.auth, developmentTokens: (options.developmentTokens ?? false) && !options.production });
+  const csvExport = createCsvExport({ apollo, context });
   return {
     name: 'gateway',
     log: options.log,
     apollo,
     metrics,
-    context: async ({ req, requestId, log }) => {
-      const principal = await (await authenticator).authenticate(req);
-      const internalToken = await internalTokens.tokenFor(principal);
-      // A portal's check is waited on by a person at a counter: its subgraph calls get the shorter deadline.
-      const subgraphDeadlineMs = principal.role === 'portal' ? (options.portalTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
-      return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken, subgraphDeadlineMs };
-    },
+    context,
+    routes: (req, res, info) => pages(req, res) || csvExport.route(req, res, info),
     // A circuit that is not closed is reported; it does not make the gateway unready (one region
     // down must not stop the others' checks).
     readiness: async () => {

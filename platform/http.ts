@@ -56,6 +56,11 @@ export interface ServiceOptions<TContext extends BaseContext> {
    * its own request id, and a client's `x-request-id` only as `clientRequestId`.
    */
   fromGateway?: (req: IncomingMessage) => Promise<boolean>;
+  /**
+   * Other routes (the gateway's pages and CSV export): returns true when it took the request.
+   * Asked before the 404, after /health, /ready and /graphql.
+   */
+  routes?: (req: IncomingMessage, res: ServerResponse, info: RequestInfo) => boolean;
 }
 
 export interface RunningService {
@@ -238,6 +243,7 @@ export async function startService<TContext extends BaseContext>(
       });
       return;
     }
+    if (options.routes?.(req, res, { req, requestId: ownId, operationName: null, log: log.child({ requestId: ownId }) })) return;
     sendError(res, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.');
   });
   server.keepAliveTimeout = 65_000;

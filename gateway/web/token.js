@@ -1,0 +1,32 @@
+// The user's token for the pages: kept in sessionStorage (gone when the tab closes), taken once
+// from the URL fragment (#token=…, which browsers never send to a server) or typed in. In
+// development the gateway mints one at /dev/token; elsewhere that path is a 404.
+'use strict';
+(function () {
+  var role = document.body.getAttribute('data-role');
+  var key = 'xjzc.token.' + role;
+
+  var match = location.hash.match(/(?:^#|&)token=([^&]+)/);
+  if (match) {
+    sessionStorage.setItem(key, decodeURIComponent(match[1]));
+    history.replaceState(history.state, '', location.pathname + location.search);
+  }
+
+  window.XJZC_TOKEN = {
+    get: function () {
+      return sessionStorage.getItem(key);
+    },
+    set: function (token) {
+      sessionStorage.setItem(key, token.trim());
+    },
+    clear: function () {
+      sessionStorage.removeItem(key);
+    },
+    /** A development token of this page's role, or null where the gateway offers none. */
+    development: function () {
+      return fetch('/dev/token?role=' + encodeURIComponent(role), { credentials: 'omit' }).then(function (response) {
+        return response.ok ? response.text() : null;
+      });
+    },
+  };
+})();
