@@ -20,7 +20,8 @@ import { mintDevelopmentToken } from './developmentToken.js';
 
 const require = createRequire(import.meta.url);
 const WEB = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web');
-const packageDir = (name: string) => path.dirname(require.resolve(`${name}`));
+// From each package's root rather than a subpath: the prebuilt files are not all in `exports`.
+const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
 
 /** Only same-origin code, data and connections; inline styles for the charts' and GraphiQL's own elements. */
 export const CONTENT_SECURITY_POLICY = [
@@ -60,8 +61,9 @@ export function createPageRoutes(options: { auth: AuthConfig; developmentTokens:
     'workbench.js': { type: 'text/javascript', file: path.join(WEB, 'workbench.js') },
     'workbench.css': { type: 'text/css', file: path.join(WEB, 'workbench.css') },
     'echarts.min.js': { type: 'text/javascript', file: require.resolve('echarts/dist/echarts.min.js') },
-    'graphiql.min.js': { type: 'text/javascript', file: require.resolve('graphiql/graphiql.min.js') },
-    'graphiql.min.css': { type: 'text/css', file: require.resolve('graphiql/graphiql.min.css') },
+    // graphiql is pinned to 3.8.3 in package.json: its last line with a prebuilt UMD bundle at the package root.
+    'graphiql.min.js': { type: 'text/javascript', file: path.join(packageDir('graphiql'), 'graphiql.min.js') },
+    'graphiql.min.css': { type: 'text/css', file: path.join(packageDir('graphiql'), 'graphiql.min.css') },
     'react.production.min.js': { type: 'text/javascript', file: path.join(packageDir('react'), 'umd', 'react.production.min.js') },
     'react-dom.production.min.js': { type: 'text/javascript', file: path.join(packageDir('react-dom'), 'umd', 'react-dom.production.min.js') },
   };
