@@ -34,6 +34,7 @@ import {
   waitForReady,
   type BenchProcess,
 } from './processes.js';
+import { measurePages, renderPages } from './pages.js';
 import { find, measurementTable, mib, ms, ratio, table, type CpuSplit, type Measurement, type TargetCheck } from './report.js';
 import { withRealUrls } from './supergraph.js';
 import {
@@ -912,6 +913,18 @@ async function main(): Promise<number> {
     }
     // Only our gateway is measured from here on: the peers' memory must not weigh on it.
     for (const proc of running.splice(1)) await proc.stop();
+    // Issue 15: the merged list's first and deep pages, and the dashboard's first render.
+    const pages =
+      only === null && !profile
+        ? await measurePages({
+            gatewayUrl: ours.url,
+            analyst: credentials.client['analyst search'],
+            dashboardToken: credentials.client['dashboard statistics'].replace(/^Bearer /, ''),
+            seconds: PLAN.c1Seconds,
+            renders: PLAN.mode === 'smoke' ? 2 : 5,
+            log,
+          })
+        : null;
     if (profile) {
       await ours.stop();
       await system.stop();
@@ -926,7 +939,7 @@ async function main(): Promise<number> {
 
     const partial = { started, loadBefore, postgres, hive: hive || !hiveProblem ? hiveVersion() : `not run: ${hiveProblem}`, dataset, sample, measurements, startRss, memory, sizeCheck, startup };
     const facts: RunFacts = { ...partial, checks: targetChecks(partial), totalSeconds: (performance.now() - clock) / 1000 };
-    const markdown = render(facts);
+    const markdown = pages ? `${render(facts)}\n\n${renderPages(pages)}` : render(facts);
     console.log(markdown);
     const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
@@ -940,7 +953,9 @@ async function main(): Promise<number> {
       (m) => m.target !== 'Hive Gateway' && !(profile && m.target !== 'our gateway') && (!m.load || m.load.failures > 0),
     );
     for (const m of broken) log(`harness problem: ${m.workload} · ${m.target} · c=${m.connections}: ${m.problem ?? `${m.load?.failures} failed requests`}`);
-    return broken.length > 0 || (memory?.failures ?? 0) > 0 ? 1 : 0;
+    for (const problem of pages?.problems ?? []) log(`harness problem: ${problem}`);
+    const pagesBroken = pages !== null && (pages.problems.length > 0 || [pages.filteredFirstPage, pages.firstPage, pages.deepPage].some((load) => load.failures > 0));
+    return broken.length > 0 || pagesBroken || (memory?.failures ?? 0) > 0 ? 1 : 0;
   } finally {
     for (const proc of running) await proc.stop();
     await system?.stop();
