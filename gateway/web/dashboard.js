@@ -21,8 +21,6 @@
   var charts = {};
   var state = { year: null, region: '', series: '' };
   var years = [];
-  // Whether StatisticsRow has `perturbed` (cell-key perturbation); rows without it are exact or withheld.
-  var perturbedSupported = false;
   var generation = 0;
 
   function regionName(code) {
@@ -57,9 +55,9 @@
     });
   }
 
-  // The statistics row's fields: `perturbed` only where the schema has it (asked once).
+  // A dashboard's counts are perturbed by the cell-key method (`perturbed`); a null count would be withheld.
   function rowFields() {
-    return 'count suppressed' + (perturbedSupported ? ' perturbed' : '');
+    return 'count perturbed';
   }
 
   function trendQuery() {
@@ -91,7 +89,7 @@
   // What a statistics row shows: its count, or that it is withheld, or that it is perturbed.
   function cell(row) {
     if (!row) return { value: 0, text: '0', withheld: false };
-    if (row.suppressed || row.count === null) return { value: null, text: WITHHELD, withheld: true };
+    if (row.count === null || row.count === undefined) return { value: null, text: WITHHELD, withheld: true };
     return { value: row.count, text: (row.perturbed ? '≈' : '') + row.count, withheld: false, perturbed: !!row.perturbed };
   }
 
