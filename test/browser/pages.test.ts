@@ -102,7 +102,7 @@ beforeAll(async () => {
   system = await startTestSystem({
     // Pages of 200 full applications from three regions on a shared two-core machine: more room
     // than the test system's 3 s, which is about outages, not about load.
-    env: { SUBGRAPH_TIMEOUT_MS: '10000' },
+    env: { SUBGRAPH_TIMEOUT_MS: '10000', PORTAL_SUBGRAPH_TIMEOUT_MS: '10000' },
     seed: async (databases) => {
       await writeDemoData(
         { bz: databases.bz!.sql, aks: databases.aks!.sql, wlmq: databases.wlmq!.sql },

@@ -106,7 +106,7 @@ beforeAll(async () => {
   system = await startTestSystem({
     // Pages of 200 full applications from three regions on a shared two-core machine: more room
     // than the test system's 3 s, which is about outages, not about load.
-    env: { SUBGRAPH_TIMEOUT_MS: '10000' },
+    env: { SUBGRAPH_TIMEOUT_MS: '10000', PORTAL_SUBGRAPH_TIMEOUT_MS: '10000' },
     seed: async (databases) => {
       await writeDemoData({ bz: databases.bz!.sql, aks: databases.aks!.sql, wlmq: databases.wlmq!.sql }, { seed: 11, applications: 500 });
       // Submission times that differ only in microseconds, and one equal instant in two regions
