@@ -2,7 +2,7 @@
  * Hive Gateway lives in the bench-only package bench/package.json (with the npm override
  * `@graphql-tools/delegate@12.2.1` it needs here), so the main install stays lean. Installed on
  * first use; started through its own CLI with default settings over a copy of the supergraph that
- * carries the real subgraph URLs.
+ * carries the real subgraph URLs, planning with Hive Router's Rust query planner.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -53,7 +53,9 @@ export function spawnHiveGateway(supergraphSdl: string, port: number, env: Reado
     name: 'Hive Gateway',
     port,
     args: [HIVE_CLI, 'supergraph', '-c', config, '--port', String(port), '--host', '127.0.0.1'],
-    // Hive reads NODE_ENV; production is what a deployment runs.
-    env: { ...env, NODE_ENV: 'production' },
+    // Hive reads NODE_ENV; production is what a deployment runs. HIVE_ROUTER_RUNTIME switches its
+    // query planning from the stitching runtime (which cannot plan this supergraph) to Hive
+    // Router's Rust planner (@graphql-hive/router-runtime, in bench/package.json).
+    env: { ...env, NODE_ENV: 'production', HIVE_ROUTER_RUNTIME: 'true' },
   });
 }
