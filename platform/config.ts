@@ -86,6 +86,11 @@ export interface Config {
   annualReviewClaimTtlSeconds: number;
   /** The gateway's rate limits per principal and its admission by priority (gateway/admission.ts). */
   admission: AdmissionConfig;
+  /**
+   * Longest a region reuses one statistics count, seconds (STATISTICS_MAX_AGE_SECONDS, default 30;
+   * 0: count for every request, still one count for identical requests in flight).
+   */
+  statisticsMaxAgeSeconds: number;
 }
 
 export interface AdmissionConfig {
@@ -217,6 +222,8 @@ const variables = z.object({
   GATEWAY_RESERVED_FOR_PORTALS: wholeNumber(0, 100_000).default(16),
   GATEWAY_PORTAL_QUEUE: wholeNumber(0, 1_000_000).default(512),
   GATEWAY_PORTAL_QUEUE_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
+  // A dashboard's figures may be this old (subgraphs/template/statisticsCache.ts); an hour at most.
+  STATISTICS_MAX_AGE_SECONDS: wholeNumber(0, 3_600).default(30),
 });
 
 /** One variable per service (or region) with the same rule, e.g. BZ_PORT, AKS_PORT, … */
@@ -348,5 +355,6 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
       portalQueueLimit: values.GATEWAY_PORTAL_QUEUE,
       portalQueueTimeoutMs: values.GATEWAY_PORTAL_QUEUE_TIMEOUT_MS,
     },
+    statisticsMaxAgeSeconds: values.STATISTICS_MAX_AGE_SECONDS,
   };
 }

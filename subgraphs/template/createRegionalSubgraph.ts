@@ -19,6 +19,7 @@ import type { CursorCodec } from './cursor.js';
 import { loadForPerson, type RegionalLoaders } from './loaders.js';
 import type { ApplicationFilter, RegionalSource, StatisticsDimension } from './source.js';
 import { InvalidPositionError, orderCursor, readInSubmissionOrder, segmentsAfter, type OrderedApplication, type SubmissionPosition } from './submissionOrder.js';
+import { createStatisticsCache } from './statisticsCache.js';
 
 export interface RegionalContext {
   loaders: RegionalLoaders;
@@ -51,7 +52,21 @@ export interface RegionalSecrets {
   cellKeySeed: bigint;
 }
 
-export function regionalResolvers(region: RegionDefinition, source: RegionalSource, { identity, cursors, cellKeySeed }: RegionalSecrets): SubgraphResolvers {
+/** How a region serves what is not secret. */
+export interface RegionalOptions {
+  /** Longest a statistics count is reused, seconds (STATISTICS_MAX_AGE_SECONDS). @default 30 */
+  statisticsMaxAgeSeconds?: number;
+}
+
+export const DEFAULT_STATISTICS_MAX_AGE_SECONDS = 30;
+
+export function regionalResolvers(
+  region: RegionDefinition,
+  source: RegionalSource,
+  { identity, cursors, cellKeySeed }: RegionalSecrets,
+  options: RegionalOptions = {},
+): SubgraphResolvers {
+  const statistics = createStatisticsCache(source, { maxAgeSeconds: options.statisticsMaxAgeSeconds ?? DEFAULT_STATISTICS_MAX_AGE_SECONDS, cellKeySeed });
   // By ID number in one statement (RegionalSource.applicationsByIdNumber): the duplicate check's
   // hot path, which needs no people lookup first.
   const applicationsOf = (parent: RecordParent, context: RegionalContext) => context.loaders.applicationsByIdNumber.load(parent.idNumber);
@@ -201,11 +216,14 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
         const grouped = dimensions.filter((d) => d !== 'REGION');
         // Exact or perturbed by audience (the access matrix); the cell keys cost SQL work only when used.
         const perturbed = derivedFor('statistics', context.principal, region.code) === 'PERTURBED';
-        const groups = await source.statistics(checkYear('year', args.year) ?? null, grouped, perturbed ? { cellKeySeed } : {});
+        // The cached groups carry every cell key; perturbation is applied here, per caller, so that
+        // a cached answer is the one an uncached count would give (subgraphs/template/statisticsCache.ts).
+        const { groups, computedAt } = await statistics.get(checkYear('year', args.year) ?? null, grouped);
+        const freshness = { computedAt: computedAt.toISOString(), ageSeconds: Math.max(0, (Date.now() - computedAt.getTime()) / 1000) };
         return publishStatistics(
           groups.map((group) => ({ ...group, region: dimensions.includes('REGION') ? region.code : null })),
           { perturbed, grouped: grouped.length > 0 },
-        );
+        ).map((row) => ({ ...row, ...freshness }));
       },
     },
     Application: {
@@ -215,6 +233,6 @@ export function regionalResolvers(region: RegionDefinition, source: RegionalSour
   } as SubgraphResolvers;
 }
 
-export function createRegionalSchema(region: RegionDefinition, source: RegionalSource, secrets: RegionalSecrets): GraphQLSchema {
-  return withAccessMatrix(buildSubgraph(regionalSubgraphSdl(region), regionalResolvers(region, source, secrets)), region.code);
+export function createRegionalSchema(region: RegionDefinition, source: RegionalSource, secrets: RegionalSecrets, options: RegionalOptions = {}): GraphQLSchema {
+  return withAccessMatrix(buildSubgraph(regionalSubgraphSdl(region), regionalResolvers(region, source, secrets, options)), region.code);
 }

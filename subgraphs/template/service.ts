@@ -112,7 +112,7 @@ export async function createRegionalService(
       identity,
       cursors: createCursorCodec(config.identitySecret, region.code),
       cellKeySeed: cellKeySeed(config.identitySecret, region.code),
-    }),
+    }, { statisticsMaxAgeSeconds: config.statisticsMaxAgeSeconds }),
     formatError: subgraphErrorFormatter(region.code, log),
     includeStacktraceInErrorResponses: false,
     // Our own shutdown drains first (platform/http.ts stopOnSignals); Apollo's would exit before it.
