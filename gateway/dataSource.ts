@@ -14,6 +14,7 @@ import type { ServiceMetrics } from '../platform/metrics.js';
 import { BufferedResponse } from './bufferedResponse.js';
 import { isCircuitOpen } from './circuitBreaker.js';
 import { coalesceEntityFetches, type CoalescerOptions } from './coalesce.js';
+import { shareIdenticalFetches } from './shareInFlight.js';
 
 /**
  * The deadline of one subgraph call, ms, set per operation (a portal's check waits less than an
@@ -89,13 +90,16 @@ function undiciTransport(options: SubgraphFetcherOptions): { fetcher: Fetcher; c
  * type, each wrapping the next, outermost first. To add a layer (a circuit breaker, a retry),
  * wrap the transport here.
  */
-export function createSubgraphFetcher(options: SubgraphFetcherOptions): { fetcher: Fetcher; close(): Promise<void> } {
+export function createSubgraphFetcher(options: SubgraphFetcherOptions): {
+  fetcher: Fetcher;
+  /** `fetcher`, where identical queries in flight at once are also sent once (gateway/shareInFlight.ts): for the regions. */
+  sharingFetcher: Fetcher;
+  close(): Promise<void>;
+} {
   const transport = undiciTransport(options);
-  return {
-    // Entity fetches of concurrent operations of one caller share a call (gateway/coalesce.ts).
-    fetcher: coalesceEntityFetches(transport.fetcher, options.coalescing),
-    close: transport.close,
-  };
+  // Entity fetches of concurrent operations of one caller share a call (gateway/coalesce.ts).
+  const fetcher = coalesceEntityFetches(transport.fetcher, options.coalescing);
+  return { fetcher, sharingFetcher: shareIdenticalFetches(fetcher), close: transport.close };
 }
 
 /** The call took longer than the timeout: undici's own timeouts, or an aborted signal. */

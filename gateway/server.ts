@@ -99,7 +99,7 @@ export type GatewayService = ServiceOptions<GatewayRequestContext> & {
 };
 
 export function createGatewayService(options: GatewayOptions): GatewayService {
-  const { fetcher, close } = createSubgraphFetcher({ timeoutMs: options.timeoutMs });
+  const { fetcher, sharingFetcher, close } = createSubgraphFetcher({ timeoutMs: options.timeoutMs });
   disableGatewayTelemetry();
   const metrics = options.metrics ?? new ServiceMetrics('gateway', { processMetrics: false });
   const subgraphCalls = subgraphCallMetrics(metrics);
@@ -112,7 +112,8 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       const subgraphUrl = options.subgraphUrls[name] ?? url;
       if (subgraphUrl) readiness.track(name, subgraphUrl);
       // Each subgraph behind its own breaker: a dead region is not waited on (gateway/circuitBreaker.ts).
-      return new SubgraphDataSource(name, { url: subgraphUrl, fetcher: breakers.wrap(name, fetcher) }, subgraphCalls);
+      // The province's calls are never merged: each person lookup writes its own access-log entry.
+      return new SubgraphDataSource(name, { url: subgraphUrl, fetcher: breakers.wrap(name, name === 'province' ? fetcher : sharingFetcher) }, subgraphCalls);
     },
   });
   gateway.onSchemaLoadOrUpdate(() => readiness.supergraphLoaded());
