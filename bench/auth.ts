@@ -23,6 +23,7 @@ export const BENCH_SECRETS = {
 
 const ROLE_OF: Record<WorkloadName, { role: Role; region?: string }> = {
   'duplicate check': { role: 'portal', region: 'bz' },
+  'portal mix': { role: 'portal', region: 'bz' },
   'analyst search': { role: 'analyst' },
   'dashboard statistics': { role: 'dashboard' },
   // Claims carry each request's own portal token (Credentials.portals); this one is the default.

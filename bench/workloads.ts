@@ -3,14 +3,27 @@
  * regional subgraph (the floor) they are the `_entities` calls a gateway makes to that region.
  * The annual-review claim and the conflicts report (issue 13) run through our gateway only: they
  * are the province's own operations, which no peer or floor does differently.
+ * Every pool is drawn by a seeded generator, so every run and every target gets the same requests.
+ *
+ * - duplicate check: one portal check after another (the latency targets are about it);
+ * - portal mix: what a portal sends in a working day, duplicate checks with eligibility checks;
+ * - analyst search: hundreds of distinct filters, years, page sizes and page depths;
+ * - dashboard statistics: many screens showing the same panels, refreshing.
  */
 import { checkCharacter } from '../domain/idNumber.js';
 import { createIdentity } from '../platform/identity.js';
+import { createCursorCodec } from '../subgraphs/template/cursor.js';
 import type { BenchRegion } from './dataset.js';
 
-export type WorkloadName = 'duplicate check' | 'analyst search' | 'dashboard statistics' | 'annual-review claim' | 'annual-review conflicts';
+export type WorkloadName =
+  | 'duplicate check'
+  | 'portal mix'
+  | 'analyst search'
+  | 'dashboard statistics'
+  | 'annual-review claim'
+  | 'annual-review conflicts';
 /** Measured on every target, ours and the peers. */
-export const COMPARED_WORKLOADS: readonly WorkloadName[] = ['duplicate check', 'analyst search', 'dashboard statistics'];
+export const COMPARED_WORKLOADS: readonly WorkloadName[] = ['duplicate check', 'portal mix', 'analyst search', 'dashboard statistics'];
 /** Measured through our gateway only. */
 export const CLAIM_WORKLOADS: readonly WorkloadName[] = ['annual-review claim', 'annual-review conflicts'];
 export const WORKLOADS: readonly WorkloadName[] = [...COMPARED_WORKLOADS, ...CLAIM_WORKLOADS];
@@ -26,17 +39,21 @@ export const CLAIM =
 export const CONFLICTS = `query Conflicts { annualReviewConflicts(year: ${CONFLICTS_YEAR}, first: 50) { totalCount complete missingRegions pageInfo { hasNextPage endCursor } edges { node { person { key } regions applications { id status } claims { id } } } } }`;
 
 export const DUPLICATE_CHECK = 'query DuplicateCheck($id: String!, $year: Int!) { person(idNumber: $id) { annualReview(year: $year) { verdict } } }';
-export const ANALYST_SEARCH =
-  'query AnalystSearch { regions { applications(filter: { year: 2024, level: [INTERMEDIATE] }, first: 50) { edges { node { id status } } } } }';
-export const DASHBOARD_STATISTICS =
-  'query DashboardStatistics { regions { statistics(year: 2024, groupBy: [SERIES, LEVEL, STATUS]) { series level status count } } }';
+/**
+ * The eligibility check a bz portal sends for its 2024 private-enterprise batch (巴音郭楞蒙古自治州
+ * 市场监督管理局, 2024-07-07 notice on the 质量技术监督 private-enterprise review), as of a moment
+ * inside its application window, so that the answer does not depend on the day the bench runs.
+ */
+export const ELIGIBILITY_CHECK =
+  'query EligibilityCheck($id: String!, $level: TitleLevel!) { person(idNumber: $id) { eligibility(input: { region: "bz", batchCode: "BZ2024ZJMQ", series: ENGINEERING, specialty: "质量技术监督", level: $level, reviewKind: PRIVATE_ENTERPRISE_REVIEW, employerKind: PRIVATE_ENTERPRISE, asOf: "2024-07-15T10:00:00+08:00" }) { verdict reasons { code verdict } } } }';
+/** Share of eligibility checks in a portal's mix: most of a clerk's lookups are duplicate checks. */
+export const PORTAL_ELIGIBILITY_SHARE = 0.25;
 
 const FLOOR_DUPLICATE_CHECK =
   'query Floor($r: [_Any!]!) { _entities(representations: $r) { ... on BzRecord { allApplications { year status reviewKind region } } } }';
-const FLOOR_SEARCH =
-  'query Floor { _entities(representations: [{ __typename: "BzRegion", code: "bz" }]) { ... on BzRegion { applications(filter: { year: 2024, level: [INTERMEDIATE] }, first: 50) { edges { node { id status } } } } } }';
-const FLOOR_STATISTICS =
-  'query Floor { _entities(representations: [{ __typename: "BzRegion", code: "bz" }]) { ... on BzRegion { statistics(year: 2024, groupBy: [SERIES, LEVEL, STATUS]) { series level status count } } } }';
+// What a gateway asks bz for an eligibility check (the @requires of Person.eligibility), bz's share.
+const FLOOR_ELIGIBILITY_CHECK =
+  'query Floor($r: [_Any!]!) { _entities(representations: $r) { ... on BzRecord { applicationsForProvince { id region year series specialty level reviewKind status countsTowardAnnualLimit } profileForProvince { gender employerKind location civilServant retired sanctionUntil } integrityRecordsForProvince { region barredUntil openEnded } assessmentsForProvince { region year result } } } }';
 
 /** Shares of the duplicate-check mix: people found in no region, in one, in two. */
 export const PERSON_MIX = { none: 0.3, one: 0.55, two: 0.15 } as const;
@@ -60,9 +77,9 @@ function random(seed: number): () => number {
   };
 }
 
-function sampleOf(pool: readonly string[], count: number, next: () => number): string[] {
+function sampleOf<T>(pool: readonly T[], count: number, next: () => number): T[] {
   const copy = [...pool];
-  const out: string[] = [];
+  const out: T[] = [];
   for (let i = 0; i < count && copy.length > 0; i++) {
     const j = Math.floor(next() * copy.length);
     out.push(copy[j]!);
@@ -161,24 +178,165 @@ export function claimRequests(pairs: readonly ClaimCandidate[], singles: readonl
   return { bodies, headers };
 }
 
+/** Regions an analyst's or a dashboard's query asks, as the gateway's `regions(codes:)` names them. */
+type Scope = 'all' | BenchRegion;
+
+/** One analyst query: a filter, a page size and how deep into the list (null: the first page). */
+interface AnalystQuery {
+  scope: Scope;
+  filter: Record<string, unknown>;
+  first: number;
+  /** The application key to start after, in bz's key order: only for bz (a cursor opens in one region only). */
+  afterKey: number | null;
+  totalCount: boolean;
+}
+
+const LEVELS = ['SENIOR', 'ASSOCIATE_SENIOR', 'INTERMEDIATE', 'JUNIOR', 'ASSISTANT'] as const;
+const STATUSES = ['AWAITING_UNIT_AUDIT', 'AWAITING_COMMITTEE_AUDIT', 'ACCEPTED', 'PAID', 'RETURNED_BY_COMMITTEE'] as const;
+const SERIES = ['ENGINEERING', 'HEALTH', 'AGRICULTURE', 'ECONOMICS', 'PRIMARY_SECONDARY_TEACHER'] as const;
+const REVIEW_KINDS = ['REVIEW', 'PRIVATE_ENTERPRISE_REVIEW', 'EXAM_AND_REVIEW'] as const;
+/** Distinct analyst queries in the pool: hundreds, as a team of analysts sends in a session. */
+export const ANALYST_QUERIES = 600;
+/** bz's applications in the full data set are keyed 1…400,000; deep pages start anywhere in the first 90%. */
+const BZ_KEYS = 400_000;
+
+function someOf<T>(values: readonly T[], next: () => number, most: number): T[] {
+  const count = 1 + Math.floor(next() * most);
+  return sampleOf(values, count, next);
+}
+
+/** The analysts' pool: every filter dimension sometimes, page sizes 10 to 100, 30% deep pages of bz. */
+export function analystQueries(count: number, seed: number): AnalystQuery[] {
+  const next = random(seed);
+  const out: AnalystQuery[] = [];
+  for (let i = 0; i < count; i++) {
+    const filter: Record<string, unknown> = {};
+    if (next() < 0.9) filter.year = YEARS[Math.floor(next() * YEARS.length)];
+    if (next() < 0.6) filter.level = someOf(LEVELS, next, 2);
+    if (next() < 0.4) filter.status = someOf(STATUSES, next, 2);
+    if (next() < 0.4) filter.series = someOf(SERIES, next, 2);
+    if (next() < 0.2) filter.reviewKind = someOf(REVIEW_KINDS, next, 1);
+    const deep = next() < 0.3;
+    const scope: Scope = deep ? 'bz' : next() < 0.7 ? 'all' : (['bz', 'aks', 'wlmq'] as const)[Math.floor(next() * 3)]!;
+    out.push({
+      scope,
+      filter,
+      first: [10, 20, 50, 100][Math.floor(next() * 4)]!,
+      afterKey: deep ? 1 + Math.floor(next() * BZ_KEYS * 0.9) : null,
+      totalCount: next() < 0.2,
+    });
+  }
+  return out;
+}
+
+/** GraphQL input-object literal of a filter (enums bare, numbers as numbers). */
+function filterLiteral(filter: Record<string, unknown>): string {
+  const parts = Object.entries(filter).map(([name, value]) => `${name}: ${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}`);
+  return `{ ${parts.join(', ')} }`;
+}
+
+function applicationsSelection(query: AnalystQuery, after: string | null): string {
+  const args = [`filter: ${filterLiteral(query.filter)}`, `first: ${query.first}`, ...(after ? [`after: ${JSON.stringify(after)}`] : [])].join(', ');
+  return `applications(${args}) { edges { node { id year level status } } pageInfo { hasNextPage }${query.totalCount ? ' totalCount' : ''} }`;
+}
+
+/**
+ * What the dashboard page (gateway/web/dashboard.js) sends when a screen loads or refreshes: the
+ * ten-year trend, the year's breakdown by series, level, review kind and status, and the review
+ * calendar, built here exactly as the page builds them. A screen's state is its region, series
+ * and year; most screens show the default (every region, every series, the latest year).
+ */
+const DASHBOARD_YEARS = YEARS;
+export const DASHBOARD_SCREENS: ReadonlyArray<{ region: BenchRegion | null; series: string | null; year: number }> = [
+  { region: null, series: null, year: 2024 },
+  { region: null, series: null, year: 2024 },
+  { region: null, series: null, year: 2024 },
+  { region: 'bz', series: null, year: 2024 },
+  { region: 'wlmq', series: null, year: 2024 },
+  { region: null, series: 'ENGINEERING', year: 2024 },
+  { region: null, series: null, year: 2023 },
+  { region: 'aks', series: 'HEALTH', year: 2023 },
+];
+
+const ROW_FIELDS = 'count perturbed';
+function dashboardTrend(series: string | null, region: string | null): string {
+  const group = series ? '[SERIES]' : '[]';
+  const fields = (series ? 'series ' : '') + ROW_FIELDS;
+  const parts = DASHBOARD_YEARS.map((year) => `y${year}: statistics(year: ${year}, groupBy: ${group}) { ${fields} }`);
+  return region === 'floor' ? parts.join(' ') : `query DashboardTrend($codes: [String!]) { regions(codes: $codes) { code ${parts.join(' ')} } }`;
+}
+function dashboardBreakdown(series: string | null, floor = false): string {
+  const prefix = series ? 'SERIES, ' : '';
+  const extra = series ? 'series ' : '';
+  const inner =
+    `series: statistics(year: $year, groupBy: [SERIES]) { series ${ROW_FIELDS} } ` +
+    `level: statistics(year: $year, groupBy: [${prefix}LEVEL]) { ${extra}level ${ROW_FIELDS} } ` +
+    `reviewKind: statistics(year: $year, groupBy: [${prefix}REVIEW_KIND]) { ${extra}reviewKind ${ROW_FIELDS} } ` +
+    `status: statistics(year: $year, groupBy: [${prefix}STATUS]) { ${extra}status ${ROW_FIELDS} }`;
+  return floor ? inner : `query DashboardBreakdown($year: Int, $codes: [String!]) { regions(codes: $codes) { code ${inner} } }`;
+}
+const DASHBOARD_CALENDAR =
+  'query DashboardCalendar($year: Int, $region: String) { reviewBatches(year: $year, region: $region) { code region year title windows { kind status opensAt closesAt tentative } } }';
+
 /** Request bodies (JSON) for one workload, cycled through by the load generator. */
-export function gatewayBodies(workload: WorkloadName, sample: PersonSample, count: number): string[] {
+export function gatewayBodies(workload: WorkloadName, sample: PersonSample, count: number, identitySecret: string): string[] {
   if (workload === 'annual-review claim') throw new TypeError('claims are built by claimRequests, each with its portal');
   if (workload === 'annual-review conflicts') return [JSON.stringify({ query: CONFLICTS })];
-  if (workload === 'analyst search') return [JSON.stringify({ query: ANALYST_SEARCH })];
-  if (workload === 'dashboard statistics') return [JSON.stringify({ query: DASHBOARD_STATISTICS })];
-  return draws(sample, count, 42).map(({ id, year }) => JSON.stringify({ query: DUPLICATE_CHECK, variables: { id, year } }));
+  if (workload === 'analyst search') {
+    const cursors = createCursorCodec(identitySecret, 'bz');
+    return analystQueries(ANALYST_QUERIES, 7).map((query) => {
+      const codes = query.scope === 'all' ? '' : `(codes: [${JSON.stringify(query.scope)}])`;
+      const after = query.afterKey === null ? null : cursors.encode(String(query.afterKey));
+      return JSON.stringify({ query: `query AnalystSearch { regions${codes} { code ${applicationsSelection(query, after)} } }` });
+    });
+  }
+  if (workload === 'dashboard statistics') {
+    // The page's three requests per screen, in the order it sends them (the series filter applies to the charts only).
+    return DASHBOARD_SCREENS.flatMap((screen) => {
+      const codes = screen.region ? [screen.region] : null;
+      return [
+        JSON.stringify({ query: dashboardTrend(screen.series, null), variables: { codes } }),
+        JSON.stringify({ query: dashboardBreakdown(screen.series), variables: { year: screen.year, codes } }),
+        JSON.stringify({ query: DASHBOARD_CALENDAR, variables: { year: screen.year, region: screen.region } }),
+      ];
+    });
+  }
+  const checks = draws(sample, count, 42).map(({ id, year }) => JSON.stringify({ query: DUPLICATE_CHECK, variables: { id, year } }));
+  if (workload === 'duplicate check') return checks;
+  const next = random(43);
+  return checks.map((check, index) => {
+    if (next() >= PORTAL_ELIGIBILITY_SHARE) return check;
+    const id = (JSON.parse(check) as { variables: { id: string } }).variables.id;
+    return JSON.stringify({ query: ELIGIBILITY_CHECK, variables: { id, level: index % 2 === 0 ? 'INTERMEDIATE' : 'JUNIOR' } });
+  });
 }
 
 /** The same workloads sent straight to the bz subgraph: what one region costs, with no gateway. */
 export function floorBodies(workload: WorkloadName, sample: PersonSample, count: number, identitySecret: string): string[] {
   if ((CLAIM_WORKLOADS as readonly string[]).includes(workload)) throw new TypeError(`${workload} has no floor: it is measured through our gateway only`);
-  if (workload === 'analyst search') return [JSON.stringify({ query: FLOOR_SEARCH })];
-  if (workload === 'dashboard statistics') return [JSON.stringify({ query: FLOOR_STATISTICS })];
+  const bzRegion = (selection: string) => `query Floor { _entities(representations: [{ __typename: "BzRegion", code: "bz" }]) { ... on BzRegion { ${selection} } } }`;
+  if (workload === 'analyst search') {
+    const cursors = createCursorCodec(identitySecret, 'bz');
+    return analystQueries(ANALYST_QUERIES, 7).map((query) =>
+      JSON.stringify({ query: bzRegion(applicationsSelection(query, query.afterKey === null ? null : cursors.encode(String(query.afterKey)))) }),
+    );
+  }
+  if (workload === 'dashboard statistics') {
+    // bz's share of the page's statistics requests (the calendar is the province's alone).
+    return DASHBOARD_SCREENS.flatMap((screen) => [
+      JSON.stringify({ query: bzRegion(dashboardTrend(screen.series, 'floor')) }),
+      JSON.stringify({ query: bzRegion(dashboardBreakdown(screen.series, true)).replace('query Floor {', 'query Floor($year: Int) {'), variables: { year: screen.year } }),
+    ]);
+  }
   const identity = createIdentity(identitySecret);
-  return draws(sample, count, 42).map(({ id }) =>
-    JSON.stringify({ query: FLOOR_DUPLICATE_CHECK, variables: { r: [{ __typename: 'BzRecord', personRef: identity.sealPersonRef(id) }] } }),
-  );
+  const next = random(43);
+  return draws(sample, count, 42).map(({ id }) => {
+    const eligibility = workload === 'portal mix' && next() < PORTAL_ELIGIBILITY_SHARE;
+    return JSON.stringify({
+      query: eligibility ? FLOOR_ELIGIBILITY_CHECK : FLOOR_DUPLICATE_CHECK,
+      variables: { r: [{ __typename: 'BzRecord', personRef: identity.sealPersonRef(id) }] },
+    });
+  });
 }
 
 /** A response is right when it has data and no errors. */
@@ -198,11 +356,39 @@ export function checkResponse(workload: WorkloadName, body: unknown, floor: bool
     const connection = parsed.data.annualReviewConflicts as { complete?: unknown; totalCount?: unknown } | undefined;
     return connection?.complete === true && typeof connection.totalCount === 'number' ? null : 'conflicts report incomplete';
   }
-  if (workload === 'duplicate check') {
-    const verdict = (parsed.data.person as { annualReview?: { verdict?: unknown } } | undefined)?.annualReview?.verdict;
+  if (workload === 'duplicate check' || workload === 'portal mix') {
+    const person = parsed.data.person as { annualReview?: { verdict?: unknown }; eligibility?: { verdict?: unknown } } | undefined;
+    const verdict = person?.annualReview?.verdict ?? person?.eligibility?.verdict;
     return typeof verdict === 'string' ? null : 'no verdict';
   }
+  if (Array.isArray(parsed.data.reviewBatches)) return null;
   const regions = parsed.data.regions as unknown[] | undefined;
-  if (!Array.isArray(regions) || regions.length !== 3 || regions.some((region) => region === null)) return 'not three regions';
+  if (!Array.isArray(regions) || regions.length === 0 || regions.some((region) => region === null)) return 'a region missing';
   return null;
+}
+
+/**
+ * An answer's data in a form two gateways can be compared on: object keys sorted, and lists of
+ * statistics groups in a fixed order (a gateway may merge the regions' lists in any order). The
+ * freshness fields, which differ by when each was asked, are left out.
+ */
+export function normalisedData(body: unknown): string {
+  const data = (body as { data?: unknown }).data ?? null;
+  const normalise = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      const items = value.map(normalise);
+      const isGroup = (item: unknown) => item !== null && typeof item === 'object' && 'count' in item;
+      return items.every(isGroup) ? items.map((item) => JSON.stringify(item)).sort().map((item) => JSON.parse(item) as unknown) : items;
+    }
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([key]) => key !== 'computedAt' && key !== 'ageSeconds')
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, item]) => [key, normalise(item)]),
+      );
+    }
+    return value;
+  };
+  return JSON.stringify(normalise(data));
 }
