@@ -229,15 +229,14 @@ export function analystQueries(count: number, seed: number): AnalystQuery[] {
   return out;
 }
 
-/** GraphQL input-object literal of a filter (enums bare, numbers as numbers). */
-function filterLiteral(filter: Record<string, unknown>): string {
-  const parts = Object.entries(filter).map(([name, value]) => `${name}: ${Array.isArray(value) ? `[${value.join(', ')}]` : String(value)}`);
-  return `{ ${parts.join(', ')} }`;
-}
+// One document with variables, as an analyst's client sends it: the filters vary, the text does not.
+const ANALYST_SELECTION =
+  'applications(filter: $filter, first: $first, after: $after) { edges { node { id year level status } } pageInfo { hasNextPage } totalCount @include(if: $withTotal) }';
+const ANALYST_SEARCH = `query AnalystSearch($codes: [String!], $filter: ApplicationFilter, $first: Int, $after: String, $withTotal: Boolean!) { regions(codes: $codes) { code ${ANALYST_SELECTION} } }`;
+const FLOOR_ANALYST_SEARCH = `query Floor($filter: ApplicationFilter, $first: Int, $after: String, $withTotal: Boolean!) { _entities(representations: [{ __typename: "BzRegion", code: "bz" }]) { ... on BzRegion { ${ANALYST_SELECTION} } } }`;
 
-function applicationsSelection(query: AnalystQuery, after: string | null): string {
-  const args = [`filter: ${filterLiteral(query.filter)}`, `first: ${query.first}`, ...(after ? [`after: ${JSON.stringify(after)}`] : [])].join(', ');
-  return `applications(${args}) { edges { node { id year level status } } pageInfo { hasNextPage }${query.totalCount ? ' totalCount' : ''} }`;
+function analystVariables(query: AnalystQuery, after: string | null): Record<string, unknown> {
+  return { filter: query.filter, first: query.first, after, withTotal: query.totalCount };
 }
 
 /**
@@ -285,9 +284,8 @@ export function gatewayBodies(workload: WorkloadName, sample: PersonSample, coun
   if (workload === 'analyst search') {
     const cursors = createCursorCodec(identitySecret, 'bz');
     return analystQueries(ANALYST_QUERIES, 7).map((query) => {
-      const codes = query.scope === 'all' ? '' : `(codes: [${JSON.stringify(query.scope)}])`;
       const after = query.afterKey === null ? null : cursors.encode(String(query.afterKey));
-      return JSON.stringify({ query: `query AnalystSearch { regions${codes} { code ${applicationsSelection(query, after)} } }` });
+      return JSON.stringify({ query: ANALYST_SEARCH, variables: { codes: query.scope === 'all' ? null : [query.scope], ...analystVariables(query, after) } });
     });
   }
   if (workload === 'dashboard statistics') {
@@ -318,7 +316,7 @@ export function floorBodies(workload: WorkloadName, sample: PersonSample, count:
   if (workload === 'analyst search') {
     const cursors = createCursorCodec(identitySecret, 'bz');
     return analystQueries(ANALYST_QUERIES, 7).map((query) =>
-      JSON.stringify({ query: bzRegion(applicationsSelection(query, query.afterKey === null ? null : cursors.encode(String(query.afterKey)))) }),
+      JSON.stringify({ query: FLOOR_ANALYST_SEARCH, variables: analystVariables(query, query.afterKey === null ? null : cursors.encode(String(query.afterKey))) }),
     );
   }
   if (workload === 'dashboard statistics') {
