@@ -130,3 +130,11 @@ export interface StatisticsGroup {
    */
   cellKey?: number;
 }
+
+/** A position in the cross-region list of applications by submission time (subgraphs/template/submissionOrder.ts). */
+export interface SubmissionPosition {
+  /** Decimal microseconds since the epoch; null for an application never submitted. */
+  submittedAtMicros: string | null;
+  region: string;
+  localId: string;
+}

@@ -24,7 +24,7 @@ import { REQUEST_ID_HEADER } from '../../platform/http.js';
 import { checkPageSize, checkYear } from '../../platform/input.js';
 import { requireReadableFilter } from '../access.js';
 import { fullSelection, regionTypeName } from '../../schema/sdl.js';
-import type { SubmissionPosition } from '../template/submissionOrder.js';
+import type { SubmissionPosition } from '../../domain/types.js';
 import type { ProvinceContext } from './schema.js';
 
 

@@ -14,14 +14,11 @@
  * segments (dated, undated), each an index range on (submission time, key).
  */
 import { raw, sqltag, type Sql } from '@prisma/client/runtime/client';
-import type { Application } from '../../domain/types.js';
+import type { Application, SubmissionPosition } from '../../domain/types.js';
 
-export interface SubmissionPosition {
-  /** Decimal microseconds since the epoch; null for an application never submitted. */
-  submittedAtMicros: string | null;
-  region: string;
-  localId: string;
-}
+// Where a merged list stands: a domain type, so that the province's merged list reads it without
+// importing the region kit.
+export type { SubmissionPosition };
 
 /** Which rows with the position's own submission time (or none) follow the position. */
 export type Tie =

@@ -116,10 +116,15 @@ describe('the dependencies in package.json', () => {
     expect([...imported].filter((name) => !declared.has(name))).toEqual([]);
   });
 
-  it('hold no runtime dependency that nothing imports', () => {
+  it('hold no runtime dependency that nothing imports or serves', () => {
     const imported = packagesImported(allImports);
-    // @prisma/client is imported by the generated clients (generated/, not tracked); tsx runs `npm start`.
-    const usedOtherwise = new Set(['@prisma/client', 'tsx']);
-    expect(Object.keys(manifest.dependencies).filter((name) => !imported.has(name) && !usedOtherwise.has(name))).toEqual([]);
+    // A package whose files are served rather than imported (gateway/pages.ts: require.resolve or
+    // packageDir of its name) counts as used.
+    const production = files.filter((file) => !isTool(file)).map(read).join('\n');
+    const served = (name: string) => new RegExp(`(require\\.resolve|packageDir)\\('${name.replace('/', '\\/')}[/']`).test(production);
+    // @prisma/client is imported by the generated clients (generated/, not tracked); tsx runs `npm start`;
+    // @types/* packages are read by the compiler.
+    const usedOtherwise = (name: string) => ['@prisma/client', 'tsx'].includes(name) || name.startsWith('@types/');
+    expect(Object.keys(manifest.dependencies).filter((name) => !imported.has(name) && !served(name) && !usedOtherwise(name))).toEqual([]);
   });
 });
