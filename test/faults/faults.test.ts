@@ -218,7 +218,9 @@ describe('the province killed under load (SIGKILL)', () => {
     expect((await system.exited('province')).signal).toBe('SIGKILL');
     await sleep(1_000);
     await system.start('province');
-    const recoveryMs = await recovered(running, running.elapsed());
+    // The restarted province compiles and warms up before it answers: on a loaded machine that
+    // alone took most of the 29 s measured, so the wait is as long as the bound asserted below.
+    const recoveryMs = await recovered(running, running.elapsed(), 60_000);
     await sleep(300);
     const outcomes = await running.stop();
 
