@@ -952,7 +952,9 @@ async function main(): Promise<number> {
       stockPort,
       'bench/stock-gateway.ts',
       [String(stockPort), ...Object.entries(system.urls).map(([name, url]) => `${name}=${url}`)],
-      { NODE_ENV: 'production' },
+      // Off as Apollo documents it: otherwise stock @apollo/gateway probes cloud-metadata addresses and
+      // exports telemetry to Apollo, and the benchmark (CI runs its smoke mode) must contact no one.
+      { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' },
     );
     running.push(stock);
     await waitForGraphQL(stock);
