@@ -214,8 +214,9 @@ const variables = z.object({
   AUTH_JWT_AUDIENCE: z.string().default(DEFAULT_AUTH_AUDIENCE),
   INTERNAL_TOKEN_SECRET: hmacKey.optional(),
   RATE_LIMIT_WINDOW_SECONDS: wholeNumber(1, 3_600).default(60),
-  // A portal clerk's checks: 50 root fields a second for a minute; an analyst's script 10.
-  RATE_LIMIT_PORTAL: wholeNumber(0, 100_000_000).default(3_000),
+  // A portal (one subject for a whole prefecture's submissions): 1,000 root fields a second over a
+  // minute, a guard against a runaway loop rather than a quota; an analyst's script 10.
+  RATE_LIMIT_PORTAL: wholeNumber(0, 100_000_000).default(60_000),
   RATE_LIMIT_ANALYST: wholeNumber(0, 100_000_000).default(600),
   RATE_LIMIT_DASHBOARD: wholeNumber(0, 100_000_000).default(600),
   GATEWAY_MAX_CONCURRENT: wholeNumber(1, 100_000).default(64),

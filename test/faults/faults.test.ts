@@ -33,7 +33,10 @@ beforeAll(async () => {
   system = await startProcessSystem({
     // Generous deadlines: on a busy shared machine a healthy check can take seconds, and a check
     // that times out would look like the fault under test.
-    env: { PORTAL_SUBGRAPH_TIMEOUT_MS: '5000', SUBGRAPH_TIMEOUT_MS: '10000', CIRCUIT_OPEN_MS: '2000' },
+    // No rate limit: the load sends far more than one portal's budget once a fault makes answers
+    // come back in milliseconds, and a 429 would hide whether the system recovered (the limiter
+    // has tests of its own in test/e2e/rate-limits.test.ts).
+    env: { PORTAL_SUBGRAPH_TIMEOUT_MS: '5000', SUBGRAPH_TIMEOUT_MS: '10000', CIRCUIT_OPEN_MS: '2000', RATE_LIMIT_PORTAL: '0' },
     seed: async (databases) => {
       await insertBzPerson(databases.bz!.sql, { xm: '赵测试', sfzh: IN_BZ }, [{ sbnd: 2024, pslb: '评审', zt: 3 }]);
       await insertBzPerson(databases.bz!.sql, { xm: '孙测试', sfzh: IN_BZ_AND_AKS }, [{ sbnd: 2024, pslb: '评审', zt: 3 }]);
@@ -218,15 +221,12 @@ describe('the province killed under load (SIGKILL)', () => {
     expect((await system.exited('province')).signal).toBe('SIGKILL');
     await sleep(1_000);
     await system.start('province');
-    // The restarted province compiles and warms up before it answers: on a loaded machine that
-    // alone took most of the 29 s measured, so the wait is as long as the bound asserted below.
-    const recoveryMs = await recovered(running, running.elapsed(), 60_000);
+    const recoveryMs = await recovered(running, running.elapsed());
     await sleep(300);
     const outcomes = await running.stop();
 
     await expectSafe(outcomes);
     expect(summarize(outcomes).unanswered).toBeGreaterThan(0);
-    // Measured 29 s on a machine with a load average of 25; not yet explained (README).
-    expect(recoveryMs).toBeLessThan(60_000);
+    expect(recoveryMs).toBeLessThan(15_000);
   }, 150_000);
 });

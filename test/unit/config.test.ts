@@ -94,7 +94,7 @@ describe('admission configuration (rate limits and priority)', () => {
   it('has validated defaults', () => {
     expect(loadConfig({}).admission).toEqual({
       windowSeconds: 60,
-      pointsPerRole: { portal: 3_000, analyst: 600, dashboard: 600 },
+      pointsPerRole: { portal: 60_000, analyst: 600, dashboard: 600 },
       maxConcurrent: 64,
       reservedForPortals: 16,
       portalQueueLimit: 512,
