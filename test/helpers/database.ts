@@ -86,11 +86,17 @@ async function ensureTemplate(region: string): Promise<string> {
   });
 }
 
-/** Templates of older migration contents are never used again. */
+/**
+ * Templates of older migration contents are never used again by this checkout, but another
+ * checkout on the same server (a git worktree on another branch) may be using one: keep the newest
+ * few per region, so that checkouts side by side do not drop each other's templates.
+ */
+const TEMPLATES_KEPT = 4;
+
 async function dropStaleTemplates(admin: pg.Client, region: string, current: string): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2 AND datname NOT LIKE '%\\_build\\_%'",
-    [`xjzc\\_tpl\\_${region}\\_%`, current],
+    "SELECT datname FROM pg_database WHERE datname LIKE $1 AND datname <> $2 AND datname NOT LIKE '%\\_build\\_%' ORDER BY oid DESC OFFSET $3",
+    [`xjzc\\_tpl\\_${region}\\_%`, current, TEMPLATES_KEPT - 1],
   );
   for (const { datname } of rows) {
     // A copy from it may be running in another worker still on the old files: leave it then.
@@ -124,10 +130,17 @@ export async function createTestDatabase(
   options: { migrated?: boolean } = {},
 ): Promise<TestDatabase> {
   if (options.migrated === false) return createEmptyTestDatabase(region);
-  const template = await ensureTemplate(region);
   const name = uniqueName(region);
-  await server.createDatabase(name, { template });
-  return openTestDatabase(name);
+  for (let attempt = 1; ; attempt++) {
+    const template = await ensureTemplate(region);
+    try {
+      await server.createDatabase(name, { template });
+      return openTestDatabase(name);
+    } catch (error) {
+      // Another checkout dropped the template between the two steps: build it again.
+      if ((error as { code?: string }).code !== '3D000' || attempt === 3) throw error;
+    }
+  }
 }
 
 /** A new empty database (no migrations, no `_prisma_migrations`), e.g. for the migration runner's tests. */
