@@ -16,16 +16,15 @@
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { Kind, type FieldNode, type GraphQLResolveInfo } from 'graphql';
-import { Agent } from 'undici';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
-import { REQUEST_ID_HEADER } from '../../platform/http.js';
 import { checkPageSize, checkYear } from '../../platform/input.js';
 import { requireReadableFilter } from '../access.js';
 import { fullSelection, regionTypeName } from '../../schema/sdl.js';
 import type { SubmissionPosition } from '../../domain/types.js';
 import type { ProvinceContext } from './schema.js';
+import { RegionCallError, type GraphQLAnswer, type RegionClient } from './regionClient.js';
 
 
 export interface MergedListArgs {
@@ -33,13 +32,6 @@ export interface MergedListArgs {
   orderBy?: 'SUBMITTED_AT_DESC' | 'SUBMITTED_AT_ASC' | null;
   first?: number | null;
   after?: string | null;
-}
-
-/** What the province needs to call the regions. */
-export interface RegionCaller {
-  /** Region code to its subgraph URL. */
-  urls: Readonly<Record<string, string>>;
-  timeoutMs: number;
 }
 
 interface OrderedRow {
@@ -159,9 +151,8 @@ export function mergePages(pages: readonly OrderedRow[][], descending: boolean, 
   return { rows, more: pages.some((page, index) => heads[index]! < page.length) };
 }
 
-export function createMergedList(regions: readonly RegionDefinition[], caller: RegionCaller, identitySecret: string) {
+export function createMergedList(regions: readonly RegionDefinition[], client: RegionClient, identitySecret: string) {
   const cursors = cursorSealer(identitySecret);
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 16 });
   const selection = fullSelection('Application');
 
   async function fetchRegion(
@@ -171,8 +162,6 @@ export function createMergedList(regions: readonly RegionDefinition[], caller: R
     withTotal: boolean,
     context: ProvinceContext,
   ): Promise<RegionPage> {
-    const url = caller.urls[region.code];
-    if (!url) throw new RegionFailure(region.code, 'NOT_CONFIGURED');
     const query = `query MergedApplications__${region.code}($representations: [_Any!]!, $filter: ApplicationFilter, $descending: Boolean!, $first: Int!, $after: SubmissionPosition) {
   _entities(representations: $representations) {
     ... on ${regionTypeName(region)} {
@@ -183,38 +172,20 @@ export function createMergedList(regions: readonly RegionDefinition[], caller: R
     }
   }
 }`;
-    const target = new URL(url);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), caller.timeoutMs);
-    let body: { data?: { _entities?: Array<{ applicationsInSubmissionOrder?: { totalCount?: number; edges: Array<{ cursor: string; node: Application }> } | null } | null> }; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    type Page = { totalCount?: number; edges: Array<{ cursor: string; node: Application }> };
+    let body: GraphQLAnswer<{ _entities?: Array<{ applicationsInSubmissionOrder?: Page | null } | null> }>;
     try {
-      const response = await agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${context.internalToken}`,
-          [REQUEST_ID_HEADER]: context.requestId,
-        },
-        body: JSON.stringify({ query, variables: { ...variables, representations: [{ __typename: regionTypeName(region), code: region.code }] } }),
-        signal: deadline.signal,
-      });
-      const text = await response.body.text();
-      if (response.statusCode !== 200) throw new RegionFailure(region.code, `HTTP_${response.statusCode}`);
-      body = JSON.parse(text) as typeof body;
+      body = await client.post(region, context.internalToken, context.requestId, query, { ...variables, representations: [{ __typename: regionTypeName(region), code: region.code }] });
     } catch (error) {
-      if (error instanceof RegionFailure) throw error;
-      throw new RegionFailure(region.code, deadline.signal.aborted ? 'TIMEOUT' : 'UNREACHABLE');
-    } finally {
-      clearTimeout(timer);
+      throw new RegionFailure(region.code, error instanceof RegionCallError ? error.reason : 'UNREACHABLE');
     }
     const page = body.data?._entities?.[0]?.applicationsInSubmissionOrder;
     const firstError = body.errors?.[0];
-    if (firstError?.extensions?.code === ErrorCode.INVALID_CURSOR || firstError?.extensions?.code === ErrorCode.BAD_USER_INPUT || firstError?.extensions?.code === ErrorCode.FORBIDDEN) {
-      throw new RegionFailure(region.code, firstError.extensions.code, { code: firstError.extensions.code, message: firstError.message });
+    const code = typeof firstError?.extensions?.code === 'string' ? firstError.extensions.code : undefined;
+    if (code === ErrorCode.INVALID_CURSOR || code === ErrorCode.BAD_USER_INPUT || code === ErrorCode.FORBIDDEN) {
+      throw new RegionFailure(region.code, code, { code, message: firstError?.message ?? code });
     }
-    if (!page || firstError) throw new RegionFailure(region.code, firstError?.extensions?.code ?? 'NO_ANSWER');
+    if (!page || firstError) throw new RegionFailure(region.code, code ?? 'NO_ANSWER');
     return {
       totalCount: typeof page.totalCount === 'number' ? page.totalCount : null,
       rows: page.edges.map((edge) => {
@@ -281,7 +252,7 @@ export function createMergedList(regions: readonly RegionDefinition[], caller: R
     };
   }
 
-  return { resolve, close: () => agent.close() };
+  return { resolve };
 }
 
 function pathOf(info: GraphQLResolveInfo): Array<string | number> {

@@ -14,25 +14,22 @@
  * gateway's coalescer does for the duplicate check.
  */
 import DataLoader from 'dataloader';
-import { Agent } from 'undici';
 import { LRUCache } from 'lru-cache';
 import type { RegionApplications } from '../../domain/annualReviewVerdict.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
 import { createInternalTokenSigner, type Principal } from '../../platform/auth.js';
-import { REQUEST_ID_HEADER } from '../../platform/http.js';
 import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { fullSelection, recordTypeName, regionTypeName } from '../../schema/sdl.js';
+import { RegionCallError, type GraphQLAnswer, type RegionClient } from './regionClient.js';
 
 export interface RegionCallOptions {
   regions: readonly RegionDefinition[];
-  /** Each region's subgraph URL, by region code (Config.subgraphUrls). */
-  urls: Readonly<Record<string, string>>;
+  /** The province's client for the regions (regionClient.ts), shared with the merged list. */
+  client: RegionClient;
   internalTokenSecret: string;
   identity: Identity;
-  /** One call's time limit, ms (SUBGRAPH_TIMEOUT_MS, as the gateway's). */
-  timeoutMs: number;
   log: Logger;
 }
 
@@ -56,56 +53,17 @@ export interface RegionCalls {
   applicationsOf(principal: Principal, normalisedIdNumber: string, requestId: string): Promise<RegionApplications[]>;
   /** Each region's people with counted applications in `year`; with `personKeys`, only those, in detail. */
   annualReviewIndex(principal: Principal, year: number, requestId: string, personKeys?: readonly string[], onlyRegions?: ReadonlySet<string>): Promise<RegionIndex[]>;
-  close(): Promise<void>;
 }
 
-interface GraphQLAnswer {
-  data?: { _entities?: Array<Record<string, unknown> | null> | null } | null;
-  errors?: Array<{ message?: string; path?: Array<string | number>; extensions?: { code?: unknown } }>;
-}
+type EntitiesAnswer = GraphQLAnswer<{ _entities?: Array<Record<string, unknown> | null> | null }>;
 
 /** Representations per call: a claim burst of one caller stays one call per region up to this. */
 const MAX_BATCH = 100;
 
 export function createRegionCalls(options: RegionCallOptions): RegionCalls {
-  const { regions, identity, log } = options;
+  const { regions, identity, log, client } = options;
   const signer = createInternalTokenSigner(options.internalTokenSecret);
-  const agent = new Agent({
-    connections: 64,
-    keepAliveTimeout: 30_000,
-    connectTimeout: Math.min(options.timeoutMs, 2_000),
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-  });
   const applicationSelection = fullSelection('Application');
-
-  /** One POST to a region; the parsed answer, or an Error naming why it is unusable. */
-  async function post(region: RegionDefinition, principal: Principal, requestId: string, query: string, variables: Record<string, unknown>): Promise<GraphQLAnswer> {
-    const url = options.urls[region.code];
-    if (!url) throw new Error(`no URL configured for region ${region.code}`);
-    const target = new URL(url);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('The region did not answer in time.', 'TimeoutError')), options.timeoutMs);
-    try {
-      const response = await agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${await signer.tokenFor(principal)}`,
-          [REQUEST_ID_HEADER]: requestId,
-        },
-        body: JSON.stringify({ query, variables }),
-        signal: deadline.signal,
-      });
-      const text = await response.body.text();
-      if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}`);
-      return JSON.parse(text) as GraphQLAnswer;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 
   /**
    * The `_entities` answer of one region as a list (one per representation), or null when the call
@@ -113,7 +71,7 @@ export function createRegionCalls(options: RegionCallOptions): RegionCalls {
    */
   async function entities(region: RegionDefinition, principal: Principal, requestId: string, query: string, variables: Record<string, unknown>, count: number, purpose: string): Promise<Array<Record<string, unknown> | null> | null> {
     try {
-      const answer = await post(region, principal, requestId, query, variables);
+      const answer: EntitiesAnswer = await client.post(region, await signer.tokenFor(principal), requestId, query, variables);
       const list = answer.data?._entities;
       if (answer.errors?.length || !Array.isArray(list) || list.length !== count) {
         const code = answer.errors?.[0]?.extensions?.code;
@@ -122,7 +80,7 @@ export function createRegionCalls(options: RegionCallOptions): RegionCalls {
       }
       return list;
     } catch (error) {
-      const reason = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError' || /timeout/i.test(error.name)) ? 'TIMEOUT' : 'UNREACHABLE';
+      const reason = error instanceof RegionCallError ? error.reason : 'UNREACHABLE';
       log.warn({ event: 'region_unavailable', region: region.code, purpose, reason, type: error instanceof Error ? error.name : typeof error }, 'a region did not answer the province');
       return null;
     }
@@ -199,7 +157,5 @@ export function createRegionCalls(options: RegionCallOptions): RegionCalls {
         }),
       );
     },
-
-    close: () => agent.close(),
   };
 }

@@ -26,6 +26,7 @@ import { createClaimLedger } from './claims/ledger.js';
 import { createClaimsModule } from './claims/resolvers.js';
 import { createRegionCalls } from './regionCalls.js';
 import { createMergedList } from './mergedList.js';
+import { createRegionClient } from './regionClient.js';
 import { createProvinceSchema, type ProvinceContext } from './schema.js';
 
 /**
@@ -114,14 +115,8 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
   const sql = database.then((opened) => opened.sql);
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, regions.map((region) => region.code));
   const identity = createIdentity(config.identitySecret);
-  const regionCalls = createRegionCalls({
-    regions,
-    urls: config.subgraphUrls,
-    internalTokenSecret: config.internalTokenSecret,
-    identity,
-    timeoutMs: config.subgraphTimeoutMs,
-    log,
-  });
+  const regionClient = createRegionClient({ urls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs });
+  const regionCalls = createRegionCalls({ regions, client: regionClient, internalTokenSecret: config.internalTokenSecret, identity, log });
   const claims = createClaimsModule({
     regions,
     identity,
@@ -131,7 +126,7 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
     log,
     accessLog,
   });
-  const mergedList = createMergedList(regions, { urls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs }, config.identitySecret);
+  const mergedList = createMergedList(regions, regionClient, config.identitySecret);
   const apollo = new ApolloServer<ProvinceContext>({
     schema: createProvinceSchema(regions, identity, accessLog, claims, mergedList.resolve),
     formatError: subgraphErrorFormatter('province', log),
@@ -172,9 +167,8 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
       return { ready: accessLogAnswers, checks: { registry: `${regions.length} regions`, accessLog: accessLogAnswers ? 'ok' : 'not answering' } };
     },
     close: async () => {
-      await mergedList.close();
       await accessLog.close();
-      await regionCalls.close();
+      await regionClient.close();
       await (await database.catch(() => null))?.close();
     },
   };
