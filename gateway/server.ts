@@ -163,6 +163,7 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     metrics,
     context,
     routes: (req, res, info) => pages(req, res) || csvExport.route(req, res, info),
+    browserPage: '/workbench',
     // A circuit that is not closed is reported; it does not make the gateway unready (one region
     // down must not stop the others' checks).
     readiness: async () => {

@@ -61,6 +61,11 @@ export interface ServiceOptions<TContext extends BaseContext> {
    * Asked before the 404, after /health, /ready and /graphql.
    */
   routes?: (req: IncomingMessage, res: ServerResponse, info: RequestInfo) => boolean;
+  /**
+   * Where a browser that opens GET /graphql (asking for HTML, with no query) is sent: the gateway's
+   * own workbench, where Apollo Server would have served its hosted Sandbox. Absent: no redirect.
+   */
+  browserPage?: string;
 }
 
 export interface RunningService {
@@ -224,6 +229,10 @@ export async function startService<TContext extends BaseContext>(
         .then((report) => (options.warmUp ? { ready: report.ready && warm === 'ok', checks: { ...report.checks, warm } } : report))
         .then((report) => sendJson(res, report.ready ? 200 : 503, { service: options.name, ...report }))
         .catch(() => sendJson(res, 503, { service: options.name, ready: false, checks: { self: 'readiness check failed' } }));
+      return;
+    }
+    if (path === '/graphql' && options.browserPage && req.method === 'GET' && !(req.url ?? '').includes('?') && (req.headers.accept ?? '').includes('text/html')) {
+      res.writeHead(302, { location: options.browserPage }).end();
       return;
     }
     if (path === '/graphql') {

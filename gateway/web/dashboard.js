@@ -245,8 +245,9 @@
             '<br>' + p.data.opensAt + ' — ' + p.data.closesAt + (p.data.tentative ? '<br>暂定 tentative' : '');
         },
       },
-      xAxis: { type: 'time', axisLabel: { fontSize: 10, formatter: '{M}月{d}日' } },
-      yAxis: { type: 'category', data: rows, inverse: true, axisLabel: { fontSize: 11 } },
+      // Labels that would overlap are left out rather than drawn over each other; long batch names are cut.
+      xAxis: { type: 'time', axisLabel: { fontSize: 10, formatter: '{M}月{d}日', hideOverlap: true } },
+      yAxis: { type: 'category', data: rows, inverse: true, axisLabel: { fontSize: 11, width: 200, overflow: 'truncate', hideOverlap: true } },
       series: [{
         type: 'custom',
         encode: { x: [1, 2], y: 0 },
@@ -339,7 +340,6 @@
     $('token-panel').hidden = false;
     $('charts').hidden = true;
     $('token-reason').textContent = reason || '';
-    $('token-dev').hidden = document.body.getAttribute('data-dev-tokens') !== 'true';
     setStatus('');
   }
 
@@ -439,22 +439,7 @@
   window.addEventListener('resize', function () {
     Object.keys(charts).forEach(function (name) { charts[name].resize(); });
   });
-  $('token-form').addEventListener('submit', function (event) {
-    event.preventDefault();
-    var value = $('token-input').value.trim();
-    if (!value) return;
-    TOKEN.set(value);
-    $('token-input').value = '';
-    start();
-  });
-  $('token-dev').addEventListener('click', function () {
-    TOKEN.development().then(function (token) {
-      if (token) {
-        TOKEN.set(token);
-        start();
-      }
-    });
-  });
+  TOKEN.bindForm(start);
   $('token-change').addEventListener('click', function () {
     TOKEN.clear();
     askForToken('');

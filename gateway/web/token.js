@@ -28,5 +28,31 @@
         return response.ok ? response.text() : null;
       });
     },
+    /**
+     * Wires the page's token form (#token-form, #token-input) and its development button
+     * (#token-dev, shown only where the gateway mints tokens): each calls `onToken` once a token is set.
+     */
+    bindForm: function (onToken) {
+      var api = this;
+      var input = document.getElementById('token-input');
+      var dev = document.getElementById('token-dev');
+      dev.hidden = document.body.getAttribute('data-dev-tokens') !== 'true';
+      document.getElementById('token-form').addEventListener('submit', function (event) {
+        event.preventDefault();
+        var value = input.value.trim();
+        if (!value) return;
+        api.set(value);
+        input.value = '';
+        onToken();
+      });
+      dev.addEventListener('click', function () {
+        api.development().then(function (token) {
+          if (token) {
+            api.set(token);
+            onToken();
+          }
+        });
+      });
+    },
   };
 })();

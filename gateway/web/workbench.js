@@ -85,23 +85,7 @@
     }));
   }
 
-  $('token-dev').hidden = document.body.getAttribute('data-dev-tokens') !== 'true';
-  $('token-form').addEventListener('submit', function (event) {
-    event.preventDefault();
-    var value = $('token-input').value.trim();
-    if (!value) return;
-    TOKEN.set(value);
-    $('token-input').value = '';
-    render();
-  });
-  $('token-dev').addEventListener('click', function () {
-    TOKEN.development().then(function (token) {
-      if (token) {
-        TOKEN.set(token);
-        render();
-      }
-    });
-  });
+  TOKEN.bindForm(render);
 
   // The CSV comes streamed from GET /export/applications.csv; a link cannot carry the bearer
   // token, so it is fetched and handed to the browser as a file.

@@ -230,11 +230,14 @@ describe('no outbound traffic from the running system', () => {
     await query('analyst', JSON.stringify({ query: '{ regions { code applications(first: 5) { edges { node { id } } } } }' }));
     await query('dashboard', JSON.stringify({ query: '{ regions { code statistics(year: 2024, groupBy: [LEVEL]) { level count } } }' }));
 
-    // GET /graphql in a browser: no page that pulls scripts or fonts from Apollo's CDN or Google.
-    const page = await fetch(`http://127.0.0.1:${ports.gateway}/graphql`, { headers: { accept: 'text/html' } });
-    const pageText = await page.text();
-    expect(page.headers.get('content-type') ?? '').not.toContain('text/html');
-    expect(pageText).not.toMatch(/apollographql\.com|googleapis|gstatic|<script/i);
+    // GET /graphql in a browser: sent to our own workbench, not to a page that pulls scripts or
+    // fonts from Apollo's CDN or Google; every script and style of it comes from our origin.
+    const opened = await fetch(`http://127.0.0.1:${ports.gateway}/graphql`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get('location')).toBe('/workbench');
+    const pageText = await (await fetch(`http://127.0.0.1:${ports.gateway}/workbench`)).text();
+    expect(pageText).not.toMatch(/apollographql\.com|googleapis|gstatic/i);
+    expect([...pageText.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]).filter((url) => !url!.startsWith('/') && !url!.startsWith('data:'))).toEqual([]);
 
     // Detectors and exporters start asynchronously: give them time to try.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
