@@ -23,6 +23,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import DataLoader from 'dataloader';
 import { COALESCED_REQUEST_IDS_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
+import { activeContext, inContext, type TraceContext } from '../platform/tracing.js';
 import { BufferedResponse } from './bufferedResponse.js';
 
 export interface CoalescerOptions {
@@ -57,6 +58,8 @@ interface EntityFetch {
   bytes: number;
   /** What must be equal for two fetches to share a call. */
   key: string;
+  /** The trace context the fetch was made in (null while tracing is off): its call is sent in it. */
+  traced: TraceContext | null;
 }
 
 /**
@@ -107,6 +110,7 @@ function entityFetch(url: string, init: FetcherRequestInit): EntityFetch | null 
     representations,
     bytes: JSON.stringify(representations).length,
     key: JSON.stringify([url, authorization, operation.operationName ?? null, operation.query, otherVariables, operation.extensions ?? null]),
+    traced: activeContext(),
   };
 }
 
@@ -186,7 +190,9 @@ export function coalesceEntityFetches(send: Fetcher, options: CoalescerOptions =
       const answers = new Map<EntityFetch, Promise<FetcherResponse>>();
       for (const group of groups.values()) {
         for (const call of split(group, maxRepresentations, maxBytes)) {
-          const responses = call.length === 1 ? [send(call[0]!.url, call[0]!.init)] : sendCombined(send, call);
+          // The batch runs in the context of whichever fetch came first; each call is sent in its
+          // first fetch's, so it is traced under its own subgraph's fetch (platform/tracing.ts).
+          const responses = inContext(call[0]!.traced, () => (call.length === 1 ? [send(call[0]!.url, call[0]!.init)] : sendCombined(send, call)));
           call.forEach((fetch, index) => answers.set(fetch, responses[index]!));
         }
       }

@@ -11,6 +11,7 @@ import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils
 import { Agent, Headers, errors as undiciErrors } from 'undici';
 import { OPERATION_NAME_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
 import type { ServiceMetrics } from '../platform/metrics.js';
+import { tracedCall } from '../platform/tracing.js';
 import { BufferedResponse } from './bufferedResponse.js';
 import { isCircuitOpen } from './circuitBreaker.js';
 import { coalesceEntityFetches, type CoalescerOptions } from './coalesce.js';
@@ -64,14 +65,17 @@ function undiciTransport(options: SubgraphFetcherOptions): { fetcher: Fetcher; c
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('The subgraph did not answer in time.', 'TimeoutError')), timeoutMs);
     try {
-      const response = await agent.request({
-        origin: target.origin,
-        path: `${target.pathname}${target.search}`,
-        method: (init.method ?? 'POST') as 'POST',
-        headers,
-        body: init.body ?? null,
-        signal: deadline.signal,
-      });
+      // In a span of its own with `traceparent` added while tracing is on (platform/tracing.ts).
+      const response = await tracedCall(target, null, headers, (sent) =>
+        agent.request({
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: (init.method ?? 'POST') as 'POST',
+          headers: sent,
+          body: init.body ?? null,
+          signal: deadline.signal,
+        }),
+      );
       const answerHeaders = new Headers();
       for (const [name, value] of Object.entries(response.headers)) {
         if (Array.isArray(value)) for (const each of value) answerHeaders.append(name, each);

@@ -91,6 +91,12 @@ export interface Config {
    * 0: count for every request, still one count for identical requests in flight).
    */
   statisticsMaxAgeSeconds: number;
+  /**
+   * Where each service sends its traces by OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. an
+   * OpenTelemetry Collector's `http://127.0.0.1:4318`; spans go to `<endpoint>/v1/traces`); null:
+   * tracing off, nothing recorded or sent (platform/tracing.ts).
+   */
+  otlpEndpoint: string | null;
 }
 
 export interface AdmissionConfig {
@@ -225,6 +231,7 @@ const variables = z.object({
   GATEWAY_PORTAL_QUEUE_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
   // A dashboard's figures may be this old (subgraphs/template/statisticsCache.ts); an hour at most.
   STATISTICS_MAX_AGE_SECONDS: wholeNumber(0, 3_600).default(30),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlOf(['http', 'https']).optional(),
 });
 
 /** One variable per service (or region) with the same rule, e.g. BZ_PORT, AKS_PORT, … */
@@ -357,5 +364,6 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
       portalQueueTimeoutMs: values.GATEWAY_PORTAL_QUEUE_TIMEOUT_MS,
     },
     statisticsMaxAgeSeconds: values.STATISTICS_MAX_AGE_SECONDS,
+    otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   };
 }

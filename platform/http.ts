@@ -11,6 +11,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import bodyParser from 'body-parser';
 import type { Logger } from './logger.js';
 import { routeLabel, type ServiceMetrics } from './metrics.js';
+import { inContext, startServerSpan, tracingIsOn, type TraceContext } from './tracing.js';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -148,7 +149,7 @@ export async function startService<TContext extends BaseContext>(
   let idleWaiters: Array<() => void> = [];
   const whenIdle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)));
 
-  const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, operationName: string | null, requestLog: Logger) => {
+  const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, operationName: string | null, requestLog: Logger, traced: TraceContext | null) => {
     parseJson(req, res, (error?: BodyParserError) => {
       if (error) {
         const tooLarge = error.type === 'entity.too.large';
@@ -165,8 +166,9 @@ export async function startService<TContext extends BaseContext>(
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
       const url = new URL(req.url ?? '/', 'http://service');
-      apollo
-        .executeHTTPGraphQLRequest({
+      // The body parser calls back outside the request's trace context: the request runs in it again.
+      inContext(traced, () =>
+        apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: {
             method: (req.method ?? 'GET').toUpperCase(),
             headers,
@@ -174,7 +176,8 @@ export async function startService<TContext extends BaseContext>(
             body: 'body' in req ? (req as IncomingMessage & { body: unknown }).body : undefined,
           },
           context: () => options.context({ req, requestId, operationName, log: requestLog }),
-        })
+        }),
+      )
         .then(async (response) => {
           for (const [key, value] of response.headers) res.setHeader(key, value);
           res.statusCode = response.status ?? 200;
@@ -238,16 +241,19 @@ export async function startService<TContext extends BaseContext>(
     if (path === '/graphql') {
       const given = givenRequestId(req);
       const trusted = options.fromGateway ? options.fromGateway(req).catch(() => false) : Promise.resolve(false);
+      const arrivedAt = tracingIsOn() ? performance.timeOrigin + performance.now() : 0;
       void trusted.then((fromGateway) => {
+        // Only a call from the gateway (or the province) continues the caller's trace.
+        const traced = startServerSpan(req, res, { route: '/graphql', trustParent: fromGateway, startTime: arrivedAt, port: address.port });
         if (fromGateway) {
           const requestId = given ?? ownId;
           const coalesced = coalescedIdsOf(req);
           if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, requestId);
-          handleGraphQL(req, res, requestId, operationNameOf(req), log.child(coalesced ? { requestId, coalescedRequestIds: coalesced } : { requestId }));
+          handleGraphQL(req, res, requestId, operationNameOf(req), log.child(coalesced ? { requestId, coalescedRequestIds: coalesced } : { requestId }), traced);
         } else {
           // A client's id is its own business: kept beside ours only at the gateway, never as ours.
           const clientRequestId = options.fromGateway ? undefined : given;
-          handleGraphQL(req, res, ownId, null, log.child(clientRequestId ? { requestId: ownId, clientRequestId } : { requestId: ownId }));
+          handleGraphQL(req, res, ownId, null, log.child(clientRequestId ? { requestId: ownId, clientRequestId } : { requestId: ownId }), traced);
         }
       });
       return;

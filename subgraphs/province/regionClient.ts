@@ -9,6 +9,7 @@
 import { Agent } from 'undici';
 import type { RegionDefinition } from '../../domain/regions.js';
 import { REQUEST_ID_HEADER } from '../../platform/http.js';
+import { tracedCall } from '../../platform/tracing.js';
 
 /** A GraphQL answer as a region sends it. */
 export interface GraphQLAnswer<TData> {
@@ -56,14 +57,11 @@ export function createRegionClient(options: {
       let status: number;
       let text: string;
       try {
-        const response = await agent.request({
-          origin: target.origin,
-          path: `${target.pathname}${target.search}`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearerToken}`, [REQUEST_ID_HEADER]: requestId },
-          body: JSON.stringify({ query, variables }),
-          signal: deadline,
-        });
+        // In a span of its own with `traceparent` added while tracing is on (platform/tracing.ts).
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${bearerToken}`, [REQUEST_ID_HEADER]: requestId };
+        const response = await tracedCall(target, region.code, headers, (sent) =>
+          agent.request({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers: sent, body: JSON.stringify({ query, variables }), signal: deadline }),
+        );
         status = response.statusCode;
         text = await response.body.text();
       } catch (error) {

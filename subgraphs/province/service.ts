@@ -15,6 +15,8 @@ import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/datab
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
 import { createPostgresClient } from '../../platform/database/postgres.js';
 import type { SqlClient } from '../../platform/database/sql.js';
+import { tracedSqlClient } from '../../platform/database/traced.js';
+import { tracingIsOn } from '../../platform/tracing.js';
 import { subgraphErrorFormatter } from '../../platform/errors.js';
 import type { ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
@@ -45,14 +47,17 @@ async function openProvinceDatabase(config: Config, metrics: ServiceMetrics): Pr
       queryTimeoutMillis: config.databasePool.queryTimeoutMs,
     });
     metrics.pool('province', () => sql.poolUsage());
-    return { sql, close: () => sql.close() };
+    return { sql: traced(sql), close: () => sql.close() };
   }
   if (config.provinceDataDir) mkdirSync(config.provinceDataDir, { recursive: true });
   const db = await openEmbeddedDatabase(config.provinceDataDir ?? undefined);
   const sql = createEmbeddedClient(db);
   await migrate(sql, regionMigrationsDir('province'));
-  return { sql, close: () => db.close() };
+  return { sql: traced(sql), close: () => db.close() };
 }
+
+/** While tracing is on, each statement of the province's own database is a span (platform/tracing.ts). */
+const traced = (sql: SqlClient): SqlClient => (tracingIsOn() ? tracedSqlClient(sql, 'province') : sql);
 
 /** Adds the context's extraErrors (a region missing from an answer that is still given) to the response. */
 function extraErrorsPlugin(): ApolloServerPlugin<ProvinceContext> {

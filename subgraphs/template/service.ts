@@ -12,12 +12,14 @@ import type { Config } from '../../platform/config.js';
 import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
 import type { SqlClient } from '../../platform/database/sql.js';
+import { tracedPrismaAdapter } from '../../platform/database/traced.js';
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
 import { subgraphErrorFormatter } from '../../platform/errors.js';
 import type { ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ServiceMetrics } from '../../platform/metrics.js';
+import { tracingIsOn } from '../../platform/tracing.js';
 import { createRegionalSchema, type RegionalContext } from './createRegionalSubgraph.js';
 import { createCursorCodec } from './cursor.js';
 import { loggingReporter } from './dataQuality.js';
@@ -83,7 +85,8 @@ export async function createRegionalService(
       : await embeddedAdapter(module, options.fillEmbedded, log);
 
   const report = loggingReporter(log);
-  const { source, disconnect } = module.connect(adapter, {
+  // While tracing is on, each statement the region's Prisma client sends is a span (platform/tracing.ts).
+  const { source, disconnect } = module.connect(tracingIsOn() ? tracedPrismaAdapter(adapter, region.code) : adapter, {
     report,
     onStatement: (statement) => metrics.sqlStatement(statement.query, statement.duration),
   });
