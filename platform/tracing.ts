@@ -86,10 +86,14 @@ export async function startTracing(options: TracingOptions): Promise<TracingStat
   else {
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     // The signal's path is appended to the general endpoint (OpenTelemetry's exporter specification).
-    exportsTo = `${options.otlpEndpoint!.replace(/\/+$/, '')}/v1/traces`;
+    const url = `${options.otlpEndpoint!.replace(/\/+$/, '')}/v1/traces`;
     // In batches (every 5 s, or 512 spans), at most 2,048 waiting: a collector that is down costs
     // dropped spans, never the service's memory or its requests' time.
-    processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: exportsTo }));
+    processor = new BatchSpanProcessor(new OTLPTraceExporter({ url }));
+    const shown = new URL(url);
+    shown.username = '';
+    shown.password = '';
+    exportsTo = shown.toString();
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({
