@@ -214,14 +214,24 @@ export function inContext<T>(traced: Context | null, work: () => T): T {
  * province's calls to the regions) in a CLIENT span, with `traceparent` added to the headers it
  * is sent with. Without a traced request around it: `send(headers)` as it is.
  */
-export async function tracedCall<R extends { statusCode: number }>(
+export function tracedCall<R extends { statusCode: number }>(
   target: URL,
   subgraph: string | null,
   headers: Record<string, string>,
   send: (headers: Record<string, string>) => Promise<R>,
 ): Promise<R> {
   const parent = tracer && recordingParent();
-  if (!tracer || !parent) return send(headers);
+  return tracer && parent ? callInSpan(tracer, parent, target, subgraph, headers, send) : send(headers);
+}
+
+async function callInSpan<R extends { statusCode: number }>(
+  recorder: Tracer,
+  parent: Context,
+  target: URL,
+  subgraph: string | null,
+  headers: Record<string, string>,
+  send: (headers: Record<string, string>) => Promise<R>,
+): Promise<R> {
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: 'POST',
     [ATTR_SERVER_ADDRESS]: target.hostname,
@@ -229,7 +239,7 @@ export async function tracedCall<R extends { statusCode: number }>(
     [ATTR_URL_PATH]: target.pathname,
   };
   if (subgraph) attributes[ATTR_SUBGRAPH] = subgraph;
-  const span = tracer.startSpan('POST', { kind: SpanKind.CLIENT, attributes }, parent);
+  const span = recorder.startSpan('POST', { kind: SpanKind.CLIENT, attributes }, parent);
   const traced = trace.setSpan(parent, span);
   const carried = { ...headers };
   propagation.inject(traced, carried);
@@ -270,11 +280,14 @@ export function maskedStatement(statement: string): string {
  * One SQL statement to `database` (a region code, or `province`) in a CLIENT span named
  * `<OPERATION> <database>`. Without a traced request around it: `run()` as it is.
  */
-export async function tracedStatement<T>(database: string, statement: string, run: () => Promise<T>): Promise<T> {
+export function tracedStatement<T>(database: string, statement: string, run: () => Promise<T>): Promise<T> {
   const parent = tracer && recordingParent();
-  if (!tracer || !parent) return run();
+  return tracer && parent ? statementInSpan(tracer, parent, database, statement, run) : run();
+}
+
+async function statementInSpan<T>(recorder: Tracer, parent: Context, database: string, statement: string, run: () => Promise<T>): Promise<T> {
   const operation = operationOf(statement);
-  const span = tracer.startSpan(
+  const span = recorder.startSpan(
     `${operation} ${database}`,
     {
       kind: SpanKind.CLIENT,
