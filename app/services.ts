@@ -24,6 +24,8 @@ export interface StartedService extends RunningService {
   /** Where Prometheus scrapes this service: `http://host:port/metrics`, on a port of its own. */
   metricsUrl: string;
   metrics: ServiceMetrics;
+  /** What SIGHUP does: the gateway reloads its supergraph file (gateway/supergraphSource.ts). Other services have nothing to reload. */
+  reload?: () => Promise<unknown>;
 }
 
 export interface StartOptions {
@@ -45,7 +47,7 @@ export async function startNamedService(name: string, config: Config, start: num
   const serve = <C extends BaseContext>(service: ServiceOptions<C>) =>
     startService<C>({ ...service, drainTimeoutMs: config.shutdownGraceMs }, listenOn, config.listenHost);
   const metrics = new ServiceMetrics(name, { knownOperations: manifestOperationNames(), processMetrics: options.processMetrics ?? true });
-  const started = async (running: RunningService, close: () => Promise<void>): Promise<StartedService> => {
+  const started = async (running: RunningService, close: () => Promise<void>, reload?: () => Promise<unknown>): Promise<StartedService> => {
     let listener;
     try {
       listener = await startMetricsListener(metrics, metricsPort, config.listenHost);
@@ -60,6 +62,7 @@ export async function startNamedService(name: string, config: Config, start: num
       port: running.port,
       metricsUrl: listener.url,
       metrics,
+      ...(reload ? { reload } : {}),
       stop: async () => {
         await running.stop();
         await close();
@@ -83,10 +86,12 @@ export async function startNamedService(name: string, config: Config, start: num
       metrics,
       admission: config.admission,
       trustedDocuments: config.trustedDocuments,
+      ...(config.supergraphFile ? { supergraphFile: config.supergraphFile } : {}),
+      watchSupergraph: config.watchSupergraph,
       // The pages' "use a development token" button (gateway/pages.ts): never outside development.
       developmentTokens: config.environment === 'development',
     });
-    return started(await serve(gateway), gateway.close);
+    return started(await serve(gateway), gateway.close, gateway.reloadSupergraph);
   }
   if (name === 'province') {
     const province = createProvinceService(REGIONS, config, log, metrics);

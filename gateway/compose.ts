@@ -20,9 +20,14 @@ export function placeholderUrl(service: string): string {
   return `http://${service}.subgraph.invalid/graphql`;
 }
 
-export function composeSupergraph(regions: readonly RegionDefinition[]): string {
+/**
+ * The supergraph of the province and these regions. A subgraph's URL is the placeholder unless
+ * `urls` names it: a gateway takes a subgraph's URL from its configuration first, and from the
+ * supergraph for a subgraph its configuration does not know (one a reload adds).
+ */
+export function composeSupergraph(regions: readonly RegionDefinition[], urls: Readonly<Record<string, string>> = {}): string {
   const result = composeServices(
-    subgraphSdls(regions).map(({ name, sdl }) => ({ name, url: placeholderUrl(name), typeDefs: parse(sdl) })),
+    subgraphSdls(regions).map(({ name, sdl }) => ({ name, url: urls[name] ?? placeholderUrl(name), typeDefs: parse(sdl) })),
   );
   if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
   return result.supergraphSdl;

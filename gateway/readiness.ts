@@ -5,6 +5,8 @@
  * rotation: one region down must not stop the other regions' checks, and its answers say UNKNOWN
  * with the region named, never CLEAR. A subgraph that is down from the start cannot hold the
  * gateway back for ever either: after `graceMs` the gateway is ready without it, reporting it.
+ * A subgraph a reloaded supergraph adds (gateway/supergraphSource.ts) is reported the same way and
+ * does not take a ready gateway out of rotation either.
  */
 import { Agent } from 'undici';
 import type { ReadinessReport } from '../platform/http.js';
@@ -42,6 +44,7 @@ export function createSubgraphReadiness(options: SubgraphReadinessOptions): Subg
   const states = new Map<string, SubgraphState>();
   const reached = new Set<string>();
   let loadedAt: number | undefined;
+  let wasReady = false;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let resolveAll: () => void = () => {};
@@ -74,7 +77,10 @@ export function createSubgraphReadiness(options: SubgraphReadinessOptions): Subg
         }
       }),
     );
-    if (reached.size === urls.size) resolveAll();
+    if (reached.size === urls.size) {
+      wasReady = true;
+      resolveAll();
+    }
   };
 
   const schedule = () => {
@@ -99,7 +105,8 @@ export function createSubgraphReadiness(options: SubgraphReadinessOptions): Subg
     report() {
       const subgraphs = Object.fromEntries([...states].sort(([a], [b]) => a.localeCompare(b)));
       const graceOver = loadedAt !== undefined && Date.now() - loadedAt >= (options.graceMs ?? 30_000);
-      const ready = loadedAt !== undefined && (reached.size === urls.size || graceOver);
+      const ready = loadedAt !== undefined && (wasReady || reached.size === urls.size || graceOver);
+      wasReady ||= ready;
       return {
         ready,
         checks: { supergraph: loadedAt !== undefined ? 'ok' : 'not loaded', ...subgraphs },

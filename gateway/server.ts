@@ -1,11 +1,12 @@
 /**
- * The gateway: @apollo/gateway over a static supergraph (no composition at run time), with
+ * The gateway: @apollo/gateway over a composed supergraph (no composition at run time; a new one
+ * is swapped in without a restart, gateway/supergraphSource.ts), with
  * subgraph URLs from configuration, a fetcher with timeout and keep-alive, request ids passed to
  * every subgraph, and errors stripped to what a client may see.
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createInternalTokenSigner, type Principal } from '../platform/auth.js';
 import type { AdmissionConfig, AuthConfig, CircuitBreakerConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
@@ -24,8 +25,23 @@ import { manifestQueryCache, trustedDocumentsPlugin, type TrustedDocumentsMode }
 import { shippedManifest, type OperationManifest } from '../platform/operationManifest.js';
 import { createCsvExport } from './export.js';
 import { createPageRoutes } from './pages.js';
+import { createSupergraphSource, type LoadedSupergraph, type ReloadOutcome } from './supergraphSource.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
+
+/**
+ * A subgraph's URL: configured, else the one written in the supergraph, unless that is a host of
+ * the reserved `.invalid` domain (RFC 2606), as the placeholders of `npm run compose` are.
+ */
+export function subgraphUrlOf(configured: Readonly<Record<string, string>>, name: string, supergraphUrl: string | undefined): string | undefined {
+  if (configured[name]) return configured[name];
+  if (!supergraphUrl) return undefined;
+  try {
+    return new URL(supergraphUrl).hostname.endsWith('.invalid') ? undefined : supergraphUrl;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface GatewayOptions {
   /** Subgraph URL by service name (`province`, `bz`, …). A name missing here keeps its supergraph URL. */
@@ -37,8 +53,12 @@ export interface GatewayOptions {
   /** The per-subgraph circuit breakers (gateway/circuitBreaker.ts). @default 5 failures in 10 s, open 5 s */
   circuitBreaker?: CircuitBreakerConfig;
   log: Logger;
-  /** @default the checked-in schema/supergraph.graphql */
+  /** The supergraph itself (tests); else it is read from `supergraphFile`. */
   supergraphSdl?: string;
+  /** The supergraph file, read at start and again on `reloadSupergraph()`. @default the shipped schema/supergraph.graphql */
+  supergraphFile?: string;
+  /** Reload when the file changes (SUPERGRAPH_WATCH). @default false */
+  watchSupergraph?: boolean;
   /** Introspection for development tools. @default true */
   introspection?: boolean;
   /** How clients' bearer tokens are verified. */
@@ -96,6 +116,10 @@ export type GatewayService = ServiceOptions<GatewayRequestContext> & {
   close(): Promise<void>;
   /** Resolves once every subgraph has been reached once. */
   subgraphsReached(): Promise<void>;
+  /** Reads the supergraph file again and serves it if it passes the checks (SIGHUP; gateway/supergraphSource.ts). */
+  reloadSupergraph(): Promise<ReloadOutcome>;
+  /** The supergraph being served. */
+  supergraph(): LoadedSupergraph | undefined;
 };
 
 export function createGatewayService(options: GatewayOptions): GatewayService {
@@ -106,10 +130,21 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
   const manifest = options.manifest ?? shippedManifest();
   const breakers = createSubgraphBreakers(options.circuitBreaker ?? { failureThreshold: 5, windowMs: 10_000, openMs: 5_000 }, options.log, metrics);
   const readiness = createSubgraphReadiness({ ...options.readiness, log: options.log });
+  const urlOf = (name: string, supergraphUrl: string | undefined) => subgraphUrlOf(options.subgraphUrls, name, supergraphUrl);
+  const supergraphs = createSupergraphSource({
+    ...(options.supergraphSdl !== undefined ? { sdl: options.supergraphSdl } : { file: options.supergraphFile ?? fileURLToPath(SUPERGRAPH_PATH) }),
+    watch: options.watchSupergraph ?? false,
+    urlOf,
+    log: options.log,
+    metrics,
+  });
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl ?? readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    supergraphSdl: supergraphs.manager,
+    // Full validation of every supergraph (also under NODE_ENV=production, where Apollo skips it).
+    validateSupergraph: true,
+    // Called once per subgraph name and URL: a reload reuses the data source (and breaker) of a subgraph it keeps.
     buildService: ({ name, url }) => {
-      const subgraphUrl = options.subgraphUrls[name] ?? url;
+      const subgraphUrl = urlOf(name, url);
       if (subgraphUrl) readiness.track(name, subgraphUrl);
       // Each subgraph behind its own breaker: a dead region is not waited on (gateway/circuitBreaker.ts).
       // The province's calls are never merged: each person lookup writes its own access-log entry.
@@ -169,9 +204,13 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     readiness: async () => {
       const report = readiness.report();
       const circuits = Object.entries(breakers.states()).map(([name, state]) => [`circuit:${name}`, state] as const);
-      return { ...report, checks: { ...report.checks, ...Object.fromEntries(circuits) } };
+      const loaded = supergraphs.current();
+      const supergraph = loaded ? { hash: loaded.hash, loadedAt: loaded.loadedAt.toISOString(), subgraphs: loaded.subgraphs } : null;
+      return { ...report, checks: { ...report.checks, ...Object.fromEntries(circuits) }, supergraph };
     },
     subgraphsReached: () => readiness.allReached(),
+    reloadSupergraph: () => supergraphs.reload(),
+    supergraph: () => supergraphs.current(),
     close: async () => {
       breakers.shutdown();
       await readiness.stop();

@@ -50,6 +50,13 @@ export interface Config {
   trustedDocuments: 'enforce' | 'log' | 'off';
   /** Subgraph URLs the gateway calls, keyed by service name (`province`, `bz`, …). */
   subgraphUrls: Record<string, string>;
+  /**
+   * The supergraph file the gateway serves and reloads on SIGHUP (SUPERGRAPH_FILE); null for the
+   * shipped schema/supergraph.graphql.
+   */
+  supergraphFile: string | null;
+  /** Whether the gateway also reloads the supergraph when its file changes (SUPERGRAPH_WATCH, default true). */
+  watchSupergraph: boolean;
   /** Per-region portal database, keyed by region code. */
   regionDatabases: Record<string, RegionDatabase>;
   /** Province-owned database (access log); null on the embedded default. */
@@ -197,6 +204,8 @@ const variables = z.object({
   PORT: wholeNumber(0, 65_535).default(4000),
   METRICS_PORT: wholeNumber(0, 65_535).default(DEFAULT_METRICS_PORT),
   TRUSTED_DOCUMENTS: z.enum(['enforce', 'log', 'off'], { error: 'must be enforce, log or off' }).default('log'),
+  SUPERGRAPH_FILE: z.string().optional(),
+  SUPERGRAPH_WATCH: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   PROVINCE_DATABASE_URL: urlOf(['postgres', 'postgresql']).optional(),
   IDENTITY_SECRET: hmacKey.optional(),
   SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
@@ -330,6 +339,8 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
     metricsPorts,
     trustedDocuments: values.TRUSTED_DOCUMENTS,
     subgraphUrls,
+    supergraphFile: values.SUPERGRAPH_FILE ?? null,
+    watchSupergraph: values.SUPERGRAPH_WATCH === 'true',
     regionDatabases,
     provinceDatabaseUrl: values.PROVINCE_DATABASE_URL ?? null,
     identitySecret: values.IDENTITY_SECRET ?? DEVELOPMENT_IDENTITY_SECRET,

@@ -364,3 +364,19 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>, forceAfter
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
 }
+
+/**
+ * SIGHUP reloads what the service can reload (the gateway: its supergraph) and never stops it:
+ * Node's default for SIGHUP is to exit, which a `kill -HUP` meant for the gateway would do to a
+ * subgraph too. The reload logs its own outcome.
+ */
+export function reloadOnHangup(log: Logger, reload: (() => Promise<unknown>) | undefined): void {
+  process.on('SIGHUP', () => {
+    if (!reload) {
+      log.info({ signal: 'SIGHUP' }, 'nothing to reload');
+      return;
+    }
+    log.info({ signal: 'SIGHUP' }, 'reloading');
+    reload().catch((error: unknown) => log.error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'reload failed'));
+  });
+}

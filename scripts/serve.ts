@@ -1,6 +1,6 @@
 // Runs one service in this process: `tsx scripts/serve.ts <gateway|province|bz|aks|wlmq>`.
 import { loadConfig, ConfigError } from '../platform/config.js';
-import { stopOnSignals } from '../platform/http.js';
+import { reloadOnHangup, stopOnSignals } from '../platform/http.js';
 import { createLogger } from '../platform/logger.js';
 import { startTracing } from '../platform/tracing.js';
 import { SERVICE_NAMES, startNamedService } from '../app/services.js';
@@ -24,6 +24,7 @@ try {
   };
   // Past the grace period plus time to close the pools, the process exits anyway.
   stopOnSignals(log, stop, config.shutdownGraceMs + 10_000);
+  reloadOnHangup(log, service.reload);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -99,3 +99,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }, config.shutdownGraceMs + 15_000).unref();
   });
 }
+
+// `kill -HUP <npm start's pid>` reloads the gateway's supergraph, as SIGHUP to the gateway itself does.
+process.on('SIGHUP', () => children.get('gateway')?.kill('SIGHUP'));

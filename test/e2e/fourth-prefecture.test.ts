@@ -5,33 +5,23 @@
  * answers with hm in it: the annual review counts hm's application, eligibility weighs it, and hm
  * has its statistics and list like the other regions.
  */
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoData } from '../../demo/writeDemoData.js';
-import { REGIONS } from '../../domain/regions.js';
 import { composeSupergraph } from '../../gateway/compose.js';
 import { createGatewayService } from '../../gateway/server.js';
-import { loadConfig } from '../../platform/config.js';
-import type { BaseContext } from '@apollo/server';
-import { startService, type RunningService, type ServiceOptions } from '../../platform/http.js';
+import { startService, type RunningService } from '../../platform/http.js';
 import { createLogger } from '../../platform/logger.js';
 import { ServiceMetrics } from '../../platform/metrics.js';
-import { startNamedService } from '../../app/services.js';
-import { createProvinceService } from '../../subgraphs/province/service.js';
-import { createRegionalService } from '../../subgraphs/template/service.js';
 import { insertBzPerson } from '../fixtures/portalRows.js';
-import { DEMO_PERSON, HAMI, hmModule, type HmPrismaClient } from '../fixtures/prefecture/region.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { DEMO_PERSON } from '../fixtures/prefecture/region.js';
+import { REGISTRY, startFourRegions, type FourRegions } from '../helpers/fourRegions.js';
 import { gatewayHeaders, TEST_IDENTITY_SECRET, type GraphQLBody } from '../helpers/system.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const REGISTRY = [...REGIONS, HAMI];
 const NOBODY = '65050219700101001X';
 
-const databases: TestDatabase[] = [];
-const running: RunningService[] = [];
-const closers: Array<() => Promise<void>> = [];
+let system: FourRegions;
+let gateway: RunningService;
+let closeGateway: () => Promise<void>;
 let gatewayUrl = '';
 
 async function query<T>(text: string, caller: Parameters<typeof gatewayHeaders>[0] = { role: 'analyst' }, variables: Record<string, unknown> = {}): Promise<GraphQLBody<T>> {
@@ -44,62 +34,31 @@ async function query<T>(text: string, caller: Parameters<typeof gatewayHeaders>[
 }
 
 beforeAll(async () => {
-  // The region's Prisma client, from its own schema (the step `npm run generate` does for prisma/*).
-  execFileSync(process.execPath, ['scripts/prisma-generate.mjs', 'test/fixtures/prefecture/schema.prisma'], { cwd: ROOT });
-  const clientPath = new URL('../../generated/prisma/hm/client.ts', import.meta.url).href;
-  const { PrismaClient } = (await import(/* @vite-ignore */ clientPath)) as { PrismaClient: HmPrismaClient };
-
-  const env: Record<string, string> = { NODE_ENV: 'test', IDENTITY_SECRET: TEST_IDENTITY_SECRET, SUBGRAPH_TIMEOUT_MS: '5000' };
-  for (const region of REGIONS) {
-    const database = await createTestDatabase(region.code);
-    databases.push(database);
-    env[`${region.code.toUpperCase()}_DATABASE_URL`] = database.url;
+  system = await startFourRegions({
+    env: { NODE_ENV: 'test', IDENTITY_SECRET: TEST_IDENTITY_SECRET, SUBGRAPH_TIMEOUT_MS: '5000' },
     // The demo person also applied in bz, in 2023: a year apart, so only hm's counts for 2024.
-    if (region.code === 'bz') await insertBzPerson(database.sql, { xm: '哈测一', sfzh: DEMO_PERSON }, [{ sbnd: 2023, pslb: '评审', zt: 7 }]);
-  }
-  const province = await createTestDatabase('province');
-  databases.push(province);
-  env.PROVINCE_DATABASE_URL = province.url;
-  // hm has no database URL: it runs embedded, migrated from its own migrations and filled with its demo rows.
-  const config = loadConfig(env, REGISTRY.map((region) => region.code));
-  const serve = async <C extends BaseContext>(service: ServiceOptions<C> & { close(): Promise<void> }) => {
-    const started = await startService(service, 0, config.listenHost);
-    running.push(started);
-    closers.push(() => service.close());
-    return started.url;
-  };
-  const services = (name: string) => ({ log: createLogger({ service: name, level: config.logLevel }), metrics: new ServiceMetrics(name, { processMetrics: false }) });
-
-  const subgraphUrls: Record<string, string> = {};
-  for (const region of REGIONS) {
-    const started = await startNamedService(region.code, config, 0);
-    closers.push(() => started.stop());
-    subgraphUrls[region.code] = started.url;
-  }
-  const hm = services('hm');
-  subgraphUrls.hm = await serve(await createRegionalService(hmModule(PrismaClient), config, hm.log, hm.metrics));
-  const provinceServices = services('province');
-  subgraphUrls.province = await serve(createProvinceService(REGISTRY, config, provinceServices.log, provinceServices.metrics));
-  const gateway = services('gateway');
-  const url = await serve(
-    createGatewayService({
-      subgraphUrls,
-      supergraphSdl: composeSupergraph(REGISTRY),
-      timeoutMs: config.subgraphTimeoutMs,
-      log: gateway.log,
-      auth: config.auth,
-      internalTokenSecret: config.internalTokenSecret,
-      regions: REGISTRY.map((region) => region.code),
-      metrics: gateway.metrics,
-    }),
-  );
-  gatewayUrl = url;
+    seed: (databases) => insertBzPerson(databases.bz!.sql, { xm: '哈测一', sfzh: DEMO_PERSON }, [{ sbnd: 2023, pslb: '评审', zt: 7 }]).then(() => undefined),
+  });
+  const { config } = system;
+  const service = createGatewayService({
+    subgraphUrls: system.subgraphUrls,
+    supergraphSdl: composeSupergraph(REGISTRY),
+    timeoutMs: config.subgraphTimeoutMs,
+    log: createLogger({ service: 'gateway', level: config.logLevel }),
+    auth: config.auth,
+    internalTokenSecret: config.internalTokenSecret,
+    regions: REGISTRY.map((region) => region.code),
+    metrics: new ServiceMetrics('gateway', { processMetrics: false }),
+  });
+  closeGateway = () => service.close();
+  gateway = await startService(service, 0, config.listenHost);
+  gatewayUrl = gateway.url;
 }, 180_000);
 
 afterAll(async () => {
-  for (const service of running.reverse()) await service.stop();
-  for (const close of closers) await close();
-  for (const database of databases) await database.drop();
+  await gateway?.stop();
+  await closeGateway?.();
+  await system?.stop();
 });
 
 describe('a fourth prefecture, added with its folder and one registry entry', () => {
@@ -177,6 +136,6 @@ describe('a fourth prefecture, added with its folder and one registry entry', ()
   it('gets no silent empty demo data set from the generator, which does not know it', async () => {
     // hm's embedded database was filled by its own demoRows (the statistics above count them); the
     // shared generator refuses it by name rather than writing nothing.
-    await expect(writeDemoData({ hm: databases[0]!.sql }, { seed: 1 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('hm') });
+    await expect(writeDemoData({ hm: system.databases.bz!.sql }, { seed: 1 })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('hm') });
   });
 });
