@@ -6,8 +6,8 @@
  * supergraph, and an operation already planned finishes on the old plan. A file that fails a check
  * is refused with one log line saying why, and the loaded supergraph keeps serving.
  *
- * The checks: the file builds as a supergraph (@apollo/federation-internals, with its full
- * validation); every subgraph it names has a URL the gateway can call (configured, or written in
+ * The checks: the file builds as a supergraph (@apollo/federation-internals; the gateway's own
+ * load validates it in full, `validateSupergraph`); every subgraph it names has a URL the gateway can call (configured, or written in
  * the supergraph, never the placeholder `npm run compose` writes); and each of them answers its
  * GET /ready with 200 now. Apollo's own `healthCheck` is not used: it builds a second data source
  * per subgraph (here a second circuit breaker) for a single request without the caller's context.
@@ -63,9 +63,12 @@ export interface SupergraphSource {
 
 const hashOf = (sdl: string) => createHash('sha256').update(sdl).digest('hex');
 
-/** The subgraphs a supergraph names with their URLs; throws with the builder's message when it is not a valid supergraph. */
+/**
+ * The subgraphs a supergraph names with their URLs; throws with the builder's message when it is
+ * not a supergraph. The full validation runs once, in the gateway's own load (`update`).
+ */
 function subgraphsOf(sdl: string): Array<{ name: string; url: string }> {
-  return Supergraph.build(sdl, { validateSupergraph: true }).subgraphsMetadata().map(({ name, url }) => ({ name, url }));
+  return Supergraph.build(sdl).subgraphsMetadata().map(({ name, url }) => ({ name, url }));
 }
 
 export function createSupergraphSource(options: SupergraphSourceOptions): SupergraphSource {
