@@ -7,17 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, spawnService, waitForGraphQL, type BenchProcess } from '../../bench/processes.js';
-import { checkCharacter } from '../../domain/idNumber.js';
 import { REGIONS } from '../../domain/regions.js';
 import { loadConfig } from '../../platform/config.js';
 import { startNamedService, type StartedService } from '../../app/services.js';
-import { insertAksApplicant, insertBzPerson } from '../fixtures/portalRows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { activeClaimsPerPerson, claimThrough, seedRacePeople, type RacePerson } from '../helpers/claimRace.js';
 import { gatewayHeaders, TEST_IDENTITY_SECRET } from '../helpers/system.js';
 
 const ROUNDS = 40;
 
-const people: Array<{ idNumber: string; bz: string; aks: string }> = [];
+let people: RacePerson[];
 const databases: TestDatabase[] = [];
 const regions: StartedService[] = [];
 const processes: BenchProcess[] = [];
@@ -29,14 +28,7 @@ beforeAll(async () => {
   for (const region of REGIONS) databases.push((byRegion[region.code] = await createTestDatabase(region.code)));
   province = await createTestDatabase('province');
   databases.push(province);
-  for (let round = 0; round < ROUNDS; round++) {
-    const body = `6528011991${String(round).padStart(7, '0')}`;
-    const idNumber = body + checkCharacter(body);
-    // Drafts in both regions: nothing counts yet, so only the ledger can tell the portals apart.
-    const bz = await insertBzPerson(byRegion.bz!.sql, { xm: '测试', sfzh: idNumber }, [{ sbnd: 2024, zt: 0 }]);
-    const aks = await insertAksApplicant(byRegion.aks!.sql, { fullName: '测试', idCard: idNumber }, [{ batchCode: 'AKS-2024-R', year: 2024, state: 'draft' }]);
-    people.push({ idNumber, bz: `bz:${bz.sqsids[0]}`, aks: `aks:${aks.applicationIds[0]}` });
-  }
+  people = await seedRacePeople(byRegion, ROUNDS);
 
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -66,34 +58,17 @@ afterAll(async () => {
   for (const database of databases) await database.drop();
 });
 
-const CLAIM = /* GraphQL */ `
-  mutation Claim($input: AnnualReviewClaimInput!) {
-    claimAnnualReview(input: $input) { outcome conflicts { region kind } missingRegions claim { id region } }
-  }
-`;
-
-interface ClaimAnswer {
-  data?: { claimAnnualReview: { outcome: string; conflicts: Array<{ region: string; kind: string }>; missingRegions: string[]; claim: { id: string; region: string } | null } };
-  errors?: unknown[];
-}
-
-async function claimThrough(gateway: string, region: string, idNumber: string, applicationId: string): Promise<ClaimAnswer> {
-  const response = await fetch(gateway, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await gatewayHeaders({ role: 'portal', region, subject: `${region}-clerk` })) },
-    body: JSON.stringify({ query: CLAIM, variables: { input: { idNumber, year: 2024, applicationId } } }),
-  });
-  return (await response.json()) as ClaimAnswer;
-}
+const portal = (region: string) => gatewayHeaders({ role: 'portal', region, subject: `${region}-clerk` });
 
 describe('two portals claiming one fresh person at the same instant', () => {
   it('grants exactly one of them every round, through two gateways and two provinces over one database', async () => {
     const winners: string[] = [];
+    const [bzPortal, aksPortal] = await Promise.all([portal('bz'), portal('aks')]);
     for (const person of people) {
       // Both requests leave before either answers; each goes to its own gateway and province.
       const [bz, aks] = await Promise.all([
-        claimThrough(gateways[0], 'bz', person.idNumber, person.bz),
-        claimThrough(gateways[1], 'aks', person.idNumber, person.aks),
+        claimThrough(gateways[0], bzPortal, person.idNumber, person.bz),
+        claimThrough(gateways[1], aksPortal, person.idNumber, person.aks),
       ]);
       expect(bz.errors).toBeUndefined();
       expect(aks.errors).toBeUndefined();
@@ -105,9 +80,7 @@ describe('two portals claiming one fresh person at the same instant', () => {
       winners.push(granted[0]!.claim!.region);
     }
     // The database agrees: one active claim per person, no more.
-    const { rows } = await province.sql.query<{ person_key: string; active: number }>(
-      `SELECT person_key, count(*) FILTER (WHERE state IN ('HELD', 'CONFIRMED'))::int AS active FROM annual_review_claim GROUP BY person_key`,
-    );
+    const rows = await activeClaimsPerPerson(province.sql);
     expect(rows).toHaveLength(ROUNDS);
     expect(rows.every((row) => row.active === 1)).toBe(true);
     expect(winners).toHaveLength(ROUNDS);

@@ -6,23 +6,9 @@
  * anything but the faulty process, and that a SIGTERM drains: zero connections reset, exit code 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAksApplicant, insertBzPerson, insertWlmqDeclaration } from '../fixtures/portalRows.js';
-import { missingAccessLogEntries, startCheckLoad, summarize, type CheckCase, type CheckLoad, type CheckOutcome } from '../helpers/checkLoad.js';
+import { CHECK_CASES as CASES, seedCheckCases } from '../fixtures/checkCases.js';
+import { missingAccessLogEntries, startCheckLoad, summarize, type CheckLoad, type CheckOutcome } from '../helpers/checkLoad.js';
 import { startProcessSystem, type ProcessSystem } from '../helpers/processSystem.js';
-
-const IN_BZ = '650104198808081236';
-const IN_BZ_AND_AKS = '65010419880808105X';
-const IN_AKS = '652901199001011238';
-const IN_WLMQ = '650102198507071234';
-const NOWHERE = '650104199202021233';
-
-const CASES: CheckCase[] = [
-  { idNumber: IN_BZ, expected: 'ALREADY_APPLIED', decidedBy: ['bz'] },
-  { idNumber: IN_BZ_AND_AKS, expected: 'ALREADY_APPLIED', decidedBy: ['bz', 'aks'] },
-  { idNumber: IN_AKS, expected: 'ALREADY_APPLIED', decidedBy: ['aks'] },
-  { idNumber: IN_WLMQ, expected: 'ALREADY_APPLIED', decidedBy: ['wlmq'] },
-  { idNumber: NOWHERE, expected: 'CLEAR', decidedBy: [] },
-];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -37,13 +23,7 @@ beforeAll(async () => {
     // come back in milliseconds, and a 429 would hide whether the system recovered (the limiter
     // has tests of its own in test/e2e/rate-limits.test.ts).
     env: { PORTAL_SUBGRAPH_TIMEOUT_MS: '5000', SUBGRAPH_TIMEOUT_MS: '10000', CIRCUIT_OPEN_MS: '2000', RATE_LIMIT_PORTAL: '0' },
-    seed: async (databases) => {
-      await insertBzPerson(databases.bz!.sql, { xm: '赵测试', sfzh: IN_BZ }, [{ sbnd: 2024, pslb: '评审', zt: 3 }]);
-      await insertBzPerson(databases.bz!.sql, { xm: '孙测试', sfzh: IN_BZ_AND_AKS }, [{ sbnd: 2024, pslb: '评审', zt: 3 }]);
-      await insertAksApplicant(databases.aks!.sql, { fullName: '孙测试', idCard: IN_BZ_AND_AKS }, [{ batchCode: 'AKS-2024-JXDZ-HG', year: 2024 }]);
-      await insertAksApplicant(databases.aks!.sql, { fullName: '钱测试', idCard: IN_AKS }, [{ batchCode: 'AKS-2024-JXDZ-HG', year: 2024 }]);
-      await insertWlmqDeclaration(databases.wlmq!.sql, { declarationNo: 'WLMQ-F-1', certNo: IN_WLMQ, name: '李测试' });
-    },
+    seed: seedCheckCases,
   });
   portalToken = await system.token({ role: 'portal', region: 'bz', subject: 'bz-clerk' });
   // Warm: the first checks pay for query planning and the first connections.

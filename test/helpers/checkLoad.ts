@@ -26,6 +26,10 @@ export type OutcomeKind =
   | 'reset';
 
 export interface CheckOutcome {
+  /** The number checked (a test fixture's, never logged). */
+  idNumber: string;
+  /** The gateway it was sent to (its origin). */
+  gateway: string;
   /** The gateway's id of the operation (its x-request-id answer header), the access log's request_id; null without an answer. */
   requestId: string | null;
   /** Milliseconds since the load started, when the request was sent. */
@@ -89,26 +93,30 @@ export interface CheckLoad {
 }
 
 export function startCheckLoad(options: {
-  gatewayUrl: string;
+  /** One gateway, or several taken in turn, as a round-robin load balancer would. */
+  gatewayUrl: string | readonly string[];
   /** A portal's client token. */
   token: string;
   cases: readonly CheckCase[];
   /** Checks in flight. @default 16 */
   concurrency?: number;
 }): CheckLoad {
-  const url = new URL(options.gatewayUrl);
+  const urls = (typeof options.gatewayUrl === 'string' ? [options.gatewayUrl] : options.gatewayUrl).map((url) => new URL(url));
   const concurrency = options.concurrency ?? 16;
-  // A portal's keep-alive connections, one per check in flight.
-  const pool = new Pool(url.origin, { connections: concurrency, headersTimeout: 60_000, bodyTimeout: 60_000, keepAliveTimeout: 30_000 });
+  // A portal's keep-alive connections, one per check in flight, to each gateway.
+  const pools = urls.map((url) => new Pool(url.origin, { connections: concurrency, headersTimeout: 60_000, bodyTimeout: 60_000, keepAliveTimeout: 30_000 }));
   const outcomes: CheckOutcome[] = [];
   const started = performance.now();
   let running = true;
   let next = 0;
 
   const one = async (): Promise<CheckOutcome> => {
-    const check = options.cases[next++ % options.cases.length]!;
+    const turn = next++;
+    const check = options.cases[turn % options.cases.length]!;
+    const url = urls[turn % urls.length]!;
+    const pool = pools[turn % pools.length]!;
     const sentAt = performance.now() - started;
-    const base = { requestId: null as string | null, sentAt, errorCodes: [] as string[], errorReasons: [] as string[], failOpen: false, wrong: null };
+    const base = { idNumber: check.idNumber, gateway: url.origin, requestId: null as string | null, sentAt, errorCodes: [] as string[], errorReasons: [] as string[], failOpen: false, wrong: null };
     try {
       const response = await pool.request({
         path: url.pathname,
@@ -166,19 +174,28 @@ export function startCheckLoad(options: {
     async stop() {
       running = false;
       await Promise.all(workers);
-      await pool.close();
+      await Promise.all(pools.map((pool) => pool.close()));
       return outcomes;
     },
   };
 }
 
+/** How many access-log rows each answered lookup has, by the gateway's request id: exactly one each is right. */
+export async function accessLogRowsPerLookup(outcomes: readonly CheckOutcome[], provinceSql: SqlClient): Promise<Map<string, number>> {
+  const answered = outcomes.filter((outcome) => outcome.kind === 'answered').map((outcome) => outcome.requestId ?? '(no request id)');
+  const rows = new Map(answered.map((id) => [id, 0]));
+  if (answered.length === 0) return rows;
+  const { rows: logged } = await provinceSql.query<{ request_id: string; rows: number }>(
+    'SELECT request_id, count(*)::int AS rows FROM access_log WHERE request_id = ANY($1::varchar[]) GROUP BY request_id',
+    [answered],
+  );
+  for (const row of logged) rows.set(row.request_id, row.rows);
+  return rows;
+}
+
 /** Answered lookups whose request id has no row in the access log. */
 export async function missingAccessLogEntries(outcomes: readonly CheckOutcome[], provinceSql: SqlClient): Promise<string[]> {
-  const answered = outcomes.filter((outcome) => outcome.kind === 'answered').map((outcome) => outcome.requestId ?? '(no request id)');
-  if (answered.length === 0) return [];
-  const { rows } = await provinceSql.query<{ request_id: string }>('SELECT request_id FROM access_log WHERE request_id = ANY($1::varchar[])', [answered]);
-  const logged = new Set(rows.map((row) => row.request_id));
-  return answered.filter((id) => !logged.has(id));
+  return [...(await accessLogRowsPerLookup(outcomes, provinceSql))].filter(([, rows]) => rows === 0).map(([id]) => id);
 }
 
 export interface LoadSummary {

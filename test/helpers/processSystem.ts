@@ -2,7 +2,9 @@
  * The whole system as production runs it: each service its own process (`node --import tsx
  * scripts/serve.ts <name>`, NODE_ENV=production with every required secret), on real PostgreSQL
  * test databases. A fault test can signal any one process (SIGTERM, SIGKILL, SIGSTOP), restart it
- * on the same port, and make a database refuse connections.
+ * on the same port, and make a database refuse connections. With `replicas`, the province and the
+ * gateway run as that many processes each (`province-2`, `gateway-2`, …; gateway i calls province
+ * i), over the one province database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +34,8 @@ export interface ExitStatus {
 
 export interface ProcessSystem {
   gatewayUrl: string;
+  /** Every gateway process's URL, the first being `gatewayUrl`. */
+  gatewayUrls: string[];
   /** The environment every service was started with. */
   env: Record<string, string>;
   databases: Record<string, TestDatabase>;
@@ -75,7 +79,15 @@ async function waitForReady(proc: BenchProcess, timeoutMs = 90_000): Promise<voi
 export async function startProcessSystem(options: {
   seed?: (databases: Record<string, TestDatabase>) => Promise<void>;
   env?: Record<string, string>;
+  /** Processes of the province and of the gateway each. @default 1 */
+  replicas?: number;
 } = {}): Promise<ProcessSystem> {
+  const replicas = options.replicas ?? 1;
+  const copies = (name: string) => Array.from({ length: replicas }, (_, index) => (index === 0 ? name : `${name}-${index + 1}`));
+  const subgraphInstances = [...copies('province'), ...REGIONS.map((region) => region.code)];
+  const gatewayInstances = copies('gateway');
+  /** The service an instance runs: `province-2` runs `province`. */
+  const serviceOf = (instance: string) => instance.replace(/-\d+$/, '');
   const databases: Record<string, TestDatabase> = {};
   for (const region of REGIONS) databases[region.code] = await createTestDatabase(region.code);
   const provinceDatabase = await createTestDatabase('province');
@@ -83,7 +95,7 @@ export async function startProcessSystem(options: {
   const logDir = mkdtempSync(path.join(os.tmpdir(), 'xjzc-faults-'));
 
   const ports: Record<string, number> = {};
-  for (const name of SERVICES) ports[name] = await freePort();
+  for (const name of [...subgraphInstances, ...gatewayInstances]) ports[name] = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     ...PRODUCTION_SECRETS,
@@ -98,6 +110,13 @@ export async function startProcessSystem(options: {
     ...options.env,
   };
   const config = loadConfig(env);
+  /** A replica's own port, and a gateway replica's own province. */
+  const instanceEnv = (instance: string): Record<string, string> => {
+    const replica = /-(\d+)$/.exec(instance)?.[1];
+    if (!replica) return {};
+    if (serviceOf(instance) === 'province') return { PROVINCE_PORT: String(ports[instance]) };
+    return { PORT: String(ports[instance]), PROVINCE_SUBGRAPH_URL: `http://127.0.0.1:${ports[`province-${replica}`]}/graphql` };
+  };
   const processes = new Map<string, BenchProcess>();
   const exits = new Map<string, Promise<ExitStatus>>();
 
@@ -109,8 +128,8 @@ export async function startProcessSystem(options: {
     const proc = spawnProcess({
       name,
       port: ports[name]!,
-      args: ['--import', 'tsx', 'scripts/serve.ts', name],
-      env: { ...env, LOG_FILE: path.join(logDir, `${name}.log`), ...extra },
+      args: ['--import', 'tsx', 'scripts/serve.ts', serviceOf(name)],
+      env: { ...env, ...instanceEnv(name), LOG_FILE: path.join(logDir, `${name}.log`), ...extra },
     });
     processes.set(name, proc);
     exits.set(name, new Promise((resolve) => proc.child.once('exit', (code, signal) => resolve({ code, signal }))));
@@ -120,6 +139,7 @@ export async function startProcessSystem(options: {
 
   const system: ProcessSystem = {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    gatewayUrls: gatewayInstances.map((name) => `http://127.0.0.1:${ports[name]}/graphql`),
     env,
     databases,
     provinceDatabase,
@@ -162,9 +182,9 @@ export async function startProcessSystem(options: {
     },
   };
   try {
-    // The subgraphs first (in parallel), then the gateway.
-    await Promise.all(SERVICES.filter((name) => name !== 'gateway').map((name) => start(name)));
-    await start('gateway');
+    // The subgraphs first (in parallel), then the gateways.
+    await Promise.all(subgraphInstances.map((name) => start(name)));
+    await Promise.all(gatewayInstances.map((name) => start(name)));
   } catch (error) {
     await system.stop();
     throw error;
