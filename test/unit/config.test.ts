@@ -47,6 +47,14 @@ describe('configuration', () => {
     expect(config.regionDatabases.wlmq).toEqual({ kind: 'postgres', url: 'postgresql://u@db:5432/wlmq' });
   });
 
+  it('reads the supergraph file the gateway serves and whether it watches it', () => {
+    expect(loadConfig({})).toMatchObject({ supergraphFile: null, watchSupergraph: true });
+    expect(loadConfig({ SUPERGRAPH_FILE: '/etc/xjzc/supergraph.graphql', SUPERGRAPH_WATCH: 'false' })).toMatchObject({
+      supergraphFile: '/etc/xjzc/supergraph.graphql',
+      watchSupergraph: false,
+    });
+  });
+
   it('takes an empty variable as unset, as Compose passes it', () => {
     expect(loadConfig({ LOG_LEVEL: '', PORT: '', BZ_DATABASE_URL: '' })).toMatchObject({ logLevel: 'info', gatewayPort: 4000, regionDatabases: { bz: { kind: 'embedded' } } });
   });
@@ -60,6 +68,7 @@ describe('configuration', () => {
     ['AKS_DATABASE_URL', 'http://db/aks', 'must be a valid URL starting with postgres: or postgresql:'],
     ['WLMQ_SUBGRAPH_URL', 'not a url', 'must be a valid URL starting with http: or https:'],
     ['AUTH_JWT_ALGORITHM', 'HS256', 'must be one of RS256'],
+    ['SUPERGRAPH_WATCH', 'yes', 'must be true or false, got "yes"'],
   ])('refuses %s=%s, naming the variable', (variable, value, message) => {
     const error = refusal({ [variable]: value });
     expect(error.message).toContain(`Configuration error: ${variable} `);
