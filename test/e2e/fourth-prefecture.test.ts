@@ -8,10 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoData } from '../../demo/writeDemoData.js';
 import { composeSupergraph } from '../../gateway/compose.js';
-import { createGatewayService } from '../../gateway/server.js';
-import { startService, type RunningService } from '../../platform/http.js';
-import { createLogger } from '../../platform/logger.js';
-import { ServiceMetrics } from '../../platform/metrics.js';
 import { insertBzPerson } from '../fixtures/portalRows.js';
 import { DEMO_PERSON } from '../fixtures/prefecture/region.js';
 import { REGISTRY, startFourRegions, type FourRegions } from '../helpers/fourRegions.js';
@@ -20,8 +16,6 @@ import { gatewayHeaders, TEST_IDENTITY_SECRET, type GraphQLBody } from '../helpe
 const NOBODY = '65050219700101001X';
 
 let system: FourRegions;
-let gateway: RunningService;
-let closeGateway: () => Promise<void>;
 let gatewayUrl = '';
 
 async function query<T>(text: string, caller: Parameters<typeof gatewayHeaders>[0] = { role: 'analyst' }, variables: Record<string, unknown> = {}): Promise<GraphQLBody<T>> {
@@ -39,25 +33,10 @@ beforeAll(async () => {
     // The demo person also applied in bz, in 2023: a year apart, so only hm's counts for 2024.
     seed: (databases) => insertBzPerson(databases.bz!.sql, { xm: '哈测一', sfzh: DEMO_PERSON }, [{ sbnd: 2023, pslb: '评审', zt: 7 }]).then(() => undefined),
   });
-  const { config } = system;
-  const service = createGatewayService({
-    subgraphUrls: system.subgraphUrls,
-    supergraphSdl: composeSupergraph(REGISTRY),
-    timeoutMs: config.subgraphTimeoutMs,
-    log: createLogger({ service: 'gateway', level: config.logLevel }),
-    auth: config.auth,
-    internalTokenSecret: config.internalTokenSecret,
-    regions: REGISTRY.map((region) => region.code),
-    metrics: new ServiceMetrics('gateway', { processMetrics: false }),
-  });
-  closeGateway = () => service.close();
-  gateway = await startService(service, 0, config.listenHost);
-  gatewayUrl = gateway.url;
+  gatewayUrl = (await system.startGateway({ supergraphSdl: composeSupergraph(REGISTRY) })).url;
 }, 180_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await closeGateway?.();
   await system?.stop();
 });
 

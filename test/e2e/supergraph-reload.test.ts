@@ -16,11 +16,7 @@ import { REGIONS } from '../../domain/regions.js';
 import { checkCharacter } from '../../domain/idNumber.js';
 import { composeSupergraph } from '../../gateway/compose.js';
 import { mintDevelopmentToken } from '../../gateway/developmentToken.js';
-import { createGatewayService } from '../../gateway/server.js';
 import { loadConfig } from '../../platform/config.js';
-import { startService } from '../../platform/http.js';
-import { createLogger } from '../../platform/logger.js';
-import { ServiceMetrics } from '../../platform/metrics.js';
 import { insertBzPerson } from '../fixtures/portalRows.js';
 import { DEMO_PERSON } from '../fixtures/prefecture/region.js';
 import { missingAccessLogEntries, startCheckLoad, type CheckCase, type CheckOutcome } from '../helpers/checkLoad.js';
@@ -229,28 +225,16 @@ describe('a gateway watching its supergraph file', () => {
   it('reloads when the file is replaced, with no signal', async () => {
     const file = path.join(folder, 'watched.graphql');
     writeFileSync(file, threeRegions);
-    const { config } = system;
-    const service = createGatewayService({
+    const running = await system.startGateway({
       subgraphUrls: Object.fromEntries(Object.entries(system.subgraphUrls).filter(([name]) => name !== 'hm')),
       supergraphFile: file,
       watchSupergraph: true,
-      timeoutMs: config.subgraphTimeoutMs,
-      log: createLogger({ service: 'gateway', level: config.logLevel }),
-      auth: config.auth,
-      internalTokenSecret: config.internalTokenSecret,
-      regions: REGISTRY.map((region) => region.code),
-      metrics: new ServiceMetrics('gateway', { processMetrics: false }),
     });
-    const running = await startService(service, 0, config.listenHost);
-    try {
-      const before = await readyOf(running.url);
-      expect(before.supergraph?.subgraphs).not.toContain('hm');
-      replaceFile(file, composeSupergraph(REGISTRY, { hm: system.subgraphUrls.hm! }));
-      const after = await hashChange(running.url, before.supergraph!.hash);
-      expect(after.supergraph?.subgraphs).toContain('hm');
-    } finally {
-      await running.stop();
-      await service.close();
-    }
+    // Stopped with the subgraphs, in afterAll.
+    const before = await readyOf(running.url);
+    expect(before.supergraph?.subgraphs).not.toContain('hm');
+    replaceFile(file, composeSupergraph(REGISTRY, { hm: system.subgraphUrls.hm! }));
+    const after = await hashChange(running.url, before.supergraph!.hash);
+    expect(after.supergraph?.subgraphs).toContain('hm');
   }, 60_000);
 });

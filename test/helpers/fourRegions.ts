@@ -2,13 +2,14 @@
  * The subgraphs of a federation with a fourth prefecture, hm (test/fixtures/prefecture), in this
  * process: bz, aks and wlmq on their PostgreSQL test databases, hm embedded with its own demo rows
  * (its Prisma client generated here, the step `npm run generate` does for prisma/*), and a
- * province whose registry knows all four. The gateway is the test's own: in this process
- * (test/e2e/fourth-prefecture.test.ts) or as production runs it (test/e2e/supergraph-reload.test.ts).
+ * province whose registry knows all four. A gateway over them runs in this process (`startGateway`)
+ * or as production runs it (test/e2e/supergraph-reload.test.ts).
  */
 import { execFileSync } from 'node:child_process';
 import type { BaseContext } from '@apollo/server';
 import { REGIONS, type RegionDefinition } from '../../domain/regions.js';
 import { loadConfig, type Config } from '../../platform/config.js';
+import { createGatewayService, type GatewayOptions } from '../../gateway/server.js';
 import { startService, type RunningService, type ServiceOptions } from '../../platform/http.js';
 import { createLogger } from '../../platform/logger.js';
 import { ServiceMetrics } from '../../platform/metrics.js';
@@ -30,6 +31,11 @@ export interface FourRegions {
   /** The three registered regions' databases and the province's. */
   databases: Record<string, TestDatabase>;
   province: TestDatabase;
+  /**
+   * A gateway in this process over these subgraphs (all five unless `subgraphUrls` says otherwise),
+   * with its supergraph given as `supergraphSdl` or `supergraphFile`; stopped by `stop()`.
+   */
+  startGateway(options: Pick<GatewayOptions, 'supergraphSdl' | 'supergraphFile' | 'watchSupergraph'> & { subgraphUrls?: Record<string, string> }): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +86,22 @@ export async function startFourRegions(options: {
     subgraphUrls,
     databases,
     province,
+    async startGateway(options) {
+      const gateway = parts('gateway');
+      const url = await serve(
+        createGatewayService({
+          subgraphUrls,
+          ...options,
+          timeoutMs: config.subgraphTimeoutMs,
+          log: gateway.log,
+          auth: config.auth,
+          internalTokenSecret: config.internalTokenSecret,
+          regions: REGISTRY.map((region) => region.code),
+          metrics: gateway.metrics,
+        }),
+      );
+      return running.find((service) => service.url === url)!;
+    },
     async stop() {
       for (const service of running.reverse()) await service.stop();
       for (const close of closers) await close();
