@@ -18,6 +18,7 @@ import { startNamedService } from '../../app/services.js';
 import { shippedManifest } from '../../platform/operationManifest.js';
 import { insertBzPerson } from '../fixtures/portalRows.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { scrape } from '../helpers/prometheus.js';
 import { gatewayHeaders, startTestSystem, TEST_IDENTITY_SECRET, type TestSystem } from '../helpers/system.js';
 
 const ONLY_IN_BZ = '650104198808081236';
@@ -196,6 +197,12 @@ describe('npm start', () => {
       const answer = await check(`http://127.0.0.1:${env.PORT}/graphql`, await gatewayHeaders({ role: 'portal', region: 'bz' }));
       expect(answer.errors).toBeUndefined();
       expect(answer.data!.person.annualReview).toMatchObject({ verdict: 'ALREADY_APPLIED', complete: true, missingRegions: [] });
+      // SIGHUP to `npm start` reloads its gateway's supergraph (here the same file: unchanged) and stops nothing.
+      child.kill('SIGHUP');
+      const reloads = async () => (await scrape(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).sum('xjzc_supergraph_reloads_total', { outcome: 'unchanged' });
+      await expect.poll(reloads, { timeout: 15_000 }).toBe(1);
+      expect(child.exitCode).toBeNull();
+      expect((await check(`http://127.0.0.1:${env.PORT}/graphql`, await gatewayHeaders({ role: 'portal', region: 'bz' }))).data!.person.annualReview.complete).toBe(true);
     } finally {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
