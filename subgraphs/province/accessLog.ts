@@ -51,6 +51,11 @@ export interface AccessLogOptions {
   log: Logger;
   /** Most entries per INSERT. @default 500 */
   batchSize?: number;
+  /**
+   * Told, for each entry written, how long its lookup waited for it (queued, then its INSERT until
+   * committed), seconds: what the audit record costs a lookup.
+   */
+  observeWait?: (seconds: number) => void;
 }
 
 export interface AccessLog {
@@ -74,6 +79,8 @@ SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::varcha
 
 interface Waiting {
   entry: AccessLogEntry;
+  /** performance.now() when it was queued. */
+  queuedAt: number;
   written(): void;
   failed(error: GraphQLError): void;
 }
@@ -108,7 +115,11 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
         batch.map(({ entry }) => entry.requestId),
       ]);
       counters.written += batch.length;
-      for (const waiting of batch) waiting.written();
+      const committedAt = performance.now();
+      for (const waiting of batch) {
+        options.observeWait?.((committedAt - waiting.queuedAt) / 1000);
+        waiting.written();
+      }
     } catch (error) {
       counters.failures++;
       log.error(
@@ -133,7 +144,7 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
     record(entry) {
       if (closed) return Promise.reject(unavailable());
       return new Promise<void>((written, failed) => {
-        queue.push({ entry, written, failed });
+        queue.push({ entry, queuedAt: performance.now(), written, failed });
         writing ??= writeQueue();
       });
     },

@@ -45,6 +45,7 @@ async function openProvinceDatabase(config: Config, metrics: ServiceMetrics): Pr
       max: 10,
       connectionTimeoutMillis: config.databasePool.connectionTimeoutMs,
       queryTimeoutMillis: config.databasePool.queryTimeoutMs,
+      connectRetryMillis: config.databasePool.connectRetryMs,
     });
     metrics.pool('province', () => sql.poolUsage());
     return { sql: traced(sql), close: () => sql.close() };
@@ -112,9 +113,22 @@ function accessLogMetrics(metrics: ServiceMetrics, accessLog: AccessLog): void {
   });
 }
 
+/**
+ * How long each lookup waited for its access-log entry to commit: what the audit record costs a
+ * check (a lone check waits one INSERT; `npm run faults` reads it at one check in flight).
+ */
+function accessLogWaitMetric(metrics: ServiceMetrics): (seconds: number) => void {
+  const wait = metrics.histogram({
+    name: 'xjzc_access_log_wait_seconds',
+    help: 'Time a lookup waited for its access-log entry to be committed (queued, then its INSERT), before it was answered.',
+    buckets: [0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
+  return (seconds) => wait.observe(seconds);
+}
+
 export function createProvinceService(regions: readonly RegionDefinition[], config: Config, log: Logger, metrics: ServiceMetrics): ProvinceService {
   const database = openProvinceDatabase(config, metrics);
-  const accessLog = createAccessLog({ sql: database.then((opened) => opened.sql), log });
+  const accessLog = createAccessLog({ sql: database.then((opened) => opened.sql), log, observeWait: accessLogWaitMetric(metrics) });
   // Not awaited here: a database that cannot be opened fails the claims that need it, not the service.
   database.catch(() => undefined);
   const sql = database.then((opened) => opened.sql);
