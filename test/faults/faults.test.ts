@@ -6,8 +6,8 @@
  * anything but the faulty process, and that a SIGTERM drains: zero connections reset, exit code 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_CASES as CASES, seedCheckCases } from '../fixtures/checkCases.js';
-import { missingAccessLogEntries, startCheckLoad, summarize, type CheckLoad, type CheckOutcome } from '../helpers/checkLoad.js';
+import { CHECK_CASES, seedCheckCases } from '../fixtures/checkCases.js';
+import { completeAgain, missingAccessLogEntries, startCheckLoad, summarize, type CheckLoad, type CheckOutcome } from '../helpers/checkLoad.js';
 import { startProcessSystem, type ProcessSystem } from '../helpers/processSystem.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,18 +37,7 @@ afterAll(async () => {
 });
 
 function load(): CheckLoad {
-  return startCheckLoad({ gatewayUrl: system.gatewayUrl, token: portalToken, cases: CASES, concurrency: 16 });
-}
-
-/** Waits until a check sent after `afterMs` is answered completely (every region), or fails. */
-async function recovered(running: CheckLoad, afterMs: number, timeoutMs = 30_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const healed = running.outcomes.find((outcome) => outcome.sentAt >= afterMs && outcome.kind === 'answered' && outcome.missingRegions?.length === 0);
-    if (healed) return healed.sentAt + healed.durationMs - afterMs;
-    await sleep(50);
-  }
-  throw new Error(`no complete answer within ${timeoutMs} ms`);
+  return startCheckLoad({ gatewayUrl: system.gatewayUrl, token: portalToken, cases: CHECK_CASES, concurrency: 16 });
 }
 
 /** What every fault must keep: no fail-open or wrong answer, no connection reset, no answered lookup missing from the access log. */
@@ -89,7 +78,7 @@ describe('SIGTERM under load', () => {
     await sleep(500);
     await system.start('province');
     const restartedAt = running.elapsed();
-    const recoveryMs = await recovered(running, restartedAt);
+    const recoveryMs = await completeAgain(running, restartedAt);
     await sleep(300);
     const outcomes = await running.stop();
 
@@ -107,7 +96,7 @@ describe('SIGTERM under load', () => {
     await sleep(500);
     await system.start('aks');
     const restartedAt = running.elapsed();
-    const recoveryMs = await recovered(running, restartedAt);
+    const recoveryMs = await completeAgain(running, restartedAt);
     await sleep(300);
     const outcomes = await running.stop();
 
@@ -116,34 +105,19 @@ describe('SIGTERM under load', () => {
   }, 90_000);
 });
 
-async function circuitOf(subgraph: string): Promise<string | undefined> {
-  const response = await fetch(system.gatewayUrl.replace(/\/graphql$/, '/ready'));
-  const report = (await response.json()) as { checks?: Record<string, string> };
-  return report.checks?.[`circuit:${subgraph}`];
-}
-
-async function waitForCircuit(subgraph: string, state: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await circuitOf(subgraph)) === state) return;
-    await sleep(100);
-  }
-  throw new Error(`circuit of ${subgraph} not ${state} within ${timeoutMs} ms`);
-}
-
 describe('a region that fails under load', () => {
   it('hung (SIGSTOP): once its circuit is open no check waits for it, the others still decide, and it recovers on SIGCONT', async () => {
     const running = load();
     await sleep(1_000);
     system.signal('aks', 'SIGSTOP');
-    await waitForCircuit('aks', 'open');
+    await system.waitForCircuit('aks', 'open');
     // The gateway stays ready with the region's circuit open.
     expect((await fetch(system.gatewayUrl.replace(/\/graphql$/, '/ready'))).status).toBe(200);
     const openFrom = running.elapsed();
     await sleep(3_000);
     const openUntil = running.elapsed();
     system.signal('aks', 'SIGCONT');
-    const recoveryMs = await recovered(running, running.elapsed());
+    const recoveryMs = await completeAgain(running, running.elapsed());
     const outcomes = await running.stop();
 
     await expectSafe(outcomes);
@@ -157,7 +131,7 @@ describe('a region that fails under load', () => {
     const waitedOut = all.filter((outcome) => outcome.durationMs >= 5_000).length;
     expect(waitedOut).toBeLessThanOrEqual(Math.ceil((openUntil - openFrom) / 2_000) + 1);
     expect(recoveryMs).toBeLessThan(15_000);
-    expect(await circuitOf('aks')).toBe('closed');
+    expect(await system.circuit('aks')).toBe('closed');
   }, 120_000);
 
   it('killed (SIGKILL): checks answer without it at once, and recover once it is restarted', async () => {
@@ -167,7 +141,7 @@ describe('a region that fails under load', () => {
     expect((await system.exited('aks')).signal).toBe('SIGKILL');
     await sleep(2_000);
     await system.start('aks');
-    const recoveryMs = await recovered(running, running.elapsed());
+    const recoveryMs = await completeAgain(running, running.elapsed());
     const outcomes = await running.stop();
 
     await expectSafe(outcomes);
@@ -182,7 +156,7 @@ describe('a region that fails under load', () => {
     const refusingFrom = running.elapsed();
     await sleep(3_000);
     await system.setConnectionsAllowed(system.databases.aks!, true);
-    const recoveryMs = await recovered(running, running.elapsed());
+    const recoveryMs = await completeAgain(running, running.elapsed());
     const outcomes = await running.stop();
 
     await expectSafe(outcomes);
@@ -201,7 +175,7 @@ describe('the province killed under load (SIGKILL)', () => {
     expect((await system.exited('province')).signal).toBe('SIGKILL');
     await sleep(1_000);
     await system.start('province');
-    const recoveryMs = await recovered(running, running.elapsed());
+    const recoveryMs = await completeAgain(running, running.elapsed());
     await sleep(300);
     const outcomes = await running.stop();
 

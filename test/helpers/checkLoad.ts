@@ -193,6 +193,20 @@ export async function accessLogRowsPerLookup(outcomes: readonly CheckOutcome[], 
   return rows;
 }
 
+/**
+ * Waits until a check sent at or after `afterMs` (since the load started) is answered completely,
+ * every region answering; returns how long after `afterMs` that answer came, ms, or fails after `timeoutMs`.
+ */
+export async function completeAgain(load: CheckLoad, afterMs: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const healed = load.outcomes.find((outcome) => outcome.sentAt >= afterMs && outcome.kind === 'answered' && outcome.missingRegions?.length === 0);
+    if (healed) return healed.sentAt + healed.durationMs - afterMs;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no complete answer within ${timeoutMs} ms`);
+}
+
 /** Answered lookups whose request id has no row in the access log. */
 export async function missingAccessLogEntries(outcomes: readonly CheckOutcome[], provinceSql: SqlClient): Promise<string[]> {
   return [...(await accessLogRowsPerLookup(outcomes, provinceSql))].filter(([, rows]) => rows === 0).map(([id]) => id);

@@ -14,7 +14,7 @@
  * for `CREATE DATABASE … TEMPLATE`, not for the migrations.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import { migrate, readMigrations, regionMigrationsDir } from '../../platform/database/migrate.js';
 import { createPostgresClient } from '../../platform/database/postgres.js';
 import { postgresServer, quoteIdent } from '../../platform/database/server.js';
@@ -148,4 +148,18 @@ export async function createEmptyTestDatabase(label = 'empty'): Promise<TestData
   const name = uniqueName(label);
   await server.createDatabase(name);
   return openTestDatabase(name);
+}
+
+/** Makes a database refuse new connections (and ends its open ones), or accept them again. */
+export async function setConnectionsAllowed(database: Pick<TestDatabase, 'name'>, allowed: boolean): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE ${quoteIdent(database.name)} ALLOW_CONNECTIONS ${allowed}`);
+    if (!allowed) {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database.name]);
+    }
+  } finally {
+    await admin.end();
+  }
 }

@@ -9,13 +9,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { freePort, spawnProcess, type BenchProcess } from '../../bench/processes.js';
 import { REGIONS } from '../../domain/regions.js';
 import { mintDevelopmentToken } from '../../gateway/developmentToken.js';
 import type { Role } from '../../platform/auth.js';
 import { loadConfig } from '../../platform/config.js';
-import { ADMIN_URL, createTestDatabase, type TestDatabase } from './database.js';
+import { createTestDatabase, setConnectionsAllowed, type TestDatabase } from './database.js';
 
 /** Production refuses to start without these (platform/config.ts); test values, 32+ characters. */
 export const PRODUCTION_SECRETS = {
@@ -52,6 +51,10 @@ export interface ProcessSystem {
   exited(name: string): Promise<ExitStatus>;
   /** A client token of the test configuration. */
   token(caller: { role: Role; region?: string; subject?: string }): Promise<string>;
+  /** The state of a subgraph's circuit in the gateway's /ready (`closed`, `open`, `half-open`). */
+  circuit(subgraph: string): Promise<string | undefined>;
+  /** Waits until a subgraph's circuit is in `state`, or fails after `timeoutMs`. */
+  waitForCircuit(subgraph: string, state: string, timeoutMs?: number): Promise<void>;
   /** Makes a database refuse new connections (and ends its open ones), or accept them again. */
   setConnectionsAllowed(database: TestDatabase, allowed: boolean): Promise<void>;
   stop(): Promise<void>;
@@ -155,18 +158,20 @@ export async function startProcessSystem(options: {
     },
     exited: (name) => exits.get(name) ?? Promise.reject(new Error(`${name} was never started`)),
     token: (caller) => mintDevelopmentToken(config.auth, { ...caller, expiresIn: '1h' }),
-    async setConnectionsAllowed(database, allowed) {
-      const admin = new pg.Client({ connectionString: ADMIN_URL });
-      await admin.connect();
-      try {
-        await admin.query(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS ${allowed}`);
-        if (!allowed) {
-          await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database.name]);
-        }
-      } finally {
-        await admin.end();
-      }
+    async circuit(subgraph) {
+      const response = await fetch(system.gatewayUrl.replace(/\/graphql$/, '/ready'));
+      const report = (await response.json()) as { checks?: Record<string, string> };
+      return report.checks?.[`circuit:${subgraph}`];
     },
+    async waitForCircuit(subgraph, state, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if ((await system.circuit(subgraph)) === state) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`circuit of ${subgraph} not ${state} within ${timeoutMs} ms`);
+    },
+    setConnectionsAllowed,
     async stop() {
       for (const proc of processes.values()) {
         // A stopped (SIGSTOP) process would ignore SIGTERM until continued.
@@ -175,7 +180,7 @@ export async function startProcessSystem(options: {
       }
       processes.clear();
       for (const database of [...Object.values(databases), provinceDatabase]) {
-        await system.setConnectionsAllowed(database, true).catch(() => undefined);
+        await setConnectionsAllowed(database, true).catch(() => undefined);
         await database.drop();
       }
       rmSync(logDir, { recursive: true, force: true });
