@@ -141,6 +141,8 @@ export interface DatabasePoolConfig {
   connectionTimeoutMs: number;
   /** How long one query may run before it fails, ms. */
   queryTimeoutMs: number;
+  /** After a connection failed to open, how long new ones fail at once before one tries again, ms. */
+  connectRetryMs: number;
 }
 
 /** Where the key that checks clients' JWTs comes from: exactly one of these. */
@@ -217,6 +219,7 @@ const variables = z.object({
   DATABASE_POOL_MAX: wholeNumber(1, 1_000).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: wholeNumber(1, 600_000).default(1_000),
   DATABASE_QUERY_TIMEOUT_MS: wholeNumber(1, 3_600_000).default(10_000),
+  DATABASE_CONNECT_RETRY_MS: wholeNumber(0, 600_000).default(1_000),
   PROVINCE_DATA_DIR: z.string().optional(),
   DEMO_SEED: wholeNumber(0, 2 ** 31 - 1).default(20_240_707),
   // At most a year: a hold is for one review year, and a longer one would never lapse in practice.
@@ -356,6 +359,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
       max: values.DATABASE_POOL_MAX,
       connectionTimeoutMs: values.DATABASE_CONNECT_TIMEOUT_MS,
       queryTimeoutMs: values.DATABASE_QUERY_TIMEOUT_MS,
+      connectRetryMs: values.DATABASE_CONNECT_RETRY_MS,
     },
     provinceDataDir: provinceDataDir(values),
     demoSeed: values.DEMO_SEED,

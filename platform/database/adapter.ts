@@ -7,6 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { DEFAULT_CONNECT_RETRY_MS, failFastClient } from './failFast.js';
 import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_QUERY_TIMEOUT_MS } from './postgres.js';
 
 export type PrismaAdapterTarget =
@@ -21,6 +22,8 @@ export type PrismaAdapterTarget =
       queryTimeoutMillis?: number;
       /** How long an unused connection stays open, ms. @default 10000 */
       idleTimeoutMillis?: number;
+      /** After a connection failed to open, how long new ones fail at once (platform/database/failFast.ts), ms. @default 1000 */
+      connectRetryMillis?: number;
       /** Given the pool the adapter uses, e.g. to report its use as metrics. */
       onPool?: (pool: pg.Pool) => void;
     }
@@ -43,6 +46,8 @@ export function prismaAdapterFor(target: PrismaAdapterTarget): PrismaAdapter {
         // A database that accepted the query but hangs fails it too, instead of holding a pooled
         // connection (and the request) until the gateway gives up.
         query_timeout: target.queryTimeoutMillis ?? DEFAULT_QUERY_TIMEOUT_MS,
+        // A refusing database is not asked again for every query (failFast.ts).
+        Client: failFastClient(target.connectRetryMillis ?? DEFAULT_CONNECT_RETRY_MS),
       });
       // A connection the server ends while idle must not crash the process; the pool drops it.
       pool.on('error', () => {});

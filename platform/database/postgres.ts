@@ -2,6 +2,7 @@
  * SqlClient over a node-postgres pool, for a portal or province database on a PostgreSQL server.
  */
 import pg from 'pg';
+import { DEFAULT_CONNECT_RETRY_MS, failFastClient } from './failFast.js';
 import type { SqlClient } from './sql.js';
 
 export interface PostgresClientOptions {
@@ -13,6 +14,8 @@ export interface PostgresClientOptions {
   queryTimeoutMillis?: number;
   /** How long an unused connection stays open, ms. @default 10000 */
   idleTimeoutMillis?: number;
+  /** After a connection failed to open, how long new ones fail at once (failFast.ts), ms. @default 1000 */
+  connectRetryMillis?: number;
 }
 
 /**
@@ -75,6 +78,8 @@ export function createPostgresClient(url: string, options: PostgresClientOptions
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     idleTimeoutMillis: options.idleTimeoutMillis ?? DEFAULT_IDLE_TIMEOUT_MS,
     query_timeout: options.queryTimeoutMillis ?? DEFAULT_QUERY_TIMEOUT_MS,
+    // A refusing database is not asked again for every query (failFast.ts).
+    Client: failFastClient(options.connectRetryMillis ?? DEFAULT_CONNECT_RETRY_MS),
   });
   // An idle connection the server ends (restart, terminated backend) emits 'error' on the pool;
   // unhandled, that would crash the process. The pool drops the connection and opens a new one later.

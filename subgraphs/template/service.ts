@@ -79,6 +79,7 @@ export async function createRegionalService(
             max: config.databasePool.max,
             connectionTimeoutMillis: config.databasePool.connectionTimeoutMs,
             queryTimeoutMillis: config.databasePool.queryTimeoutMs,
+            connectRetryMillis: config.databasePool.connectRetryMs,
           }),
           close: async () => {},
         }

@@ -1,5 +1,4 @@
 import net from 'node:net';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../generated/prisma/aks/client.js';
 import { prismaAdapterFor } from '../../platform/database/adapter.js';
@@ -7,32 +6,12 @@ import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/datab
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
 import { createPostgresClient } from '../../platform/database/postgres.js';
 import type { SqlClient } from '../../platform/database/sql.js';
-import { ADMIN_URL, createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, setConnectionsAllowed, type TestDatabase } from '../helpers/database.js';
 
 const ID_NUMBER = '11010519491231002X';
 
 async function addApplicant(sql: SqlClient): Promise<void> {
   await sql.query('INSERT INTO applicant (id_card, full_name) VALUES ($1, $2)', [ID_NUMBER, '阿依古丽']);
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client(ADMIN_URL);
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Makes the database refuse connections and ends the ones it has, as a server going down would. */
-async function takeDown(name: string): Promise<void> {
-  await admin(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
-  await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
-}
-
-async function bringUp(name: string): Promise<void> {
-  await admin(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
 }
 
 async function elapsedMs(work: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {
@@ -83,7 +62,7 @@ describe('a database that goes down', () => {
     await addApplicant(db.sql);
   });
   afterAll(async () => {
-    await bringUp(db.name);
+    await setConnectionsAllowed(db, true);
     await db.drop();
   });
 
@@ -92,13 +71,14 @@ describe('a database that goes down', () => {
     try {
       expect(await prisma.applicant.count()).toBe(1);
 
-      await takeDown(db.name);
+      await setConnectionsAllowed(db, false);
       const down = await elapsedMs(() => prisma.applicant.count());
       expect(down.error).toBeInstanceOf(Error);
       expect(down.ms).toBeLessThan(2_000);
 
-      await bringUp(db.name);
-      expect(await prisma.applicant.count()).toBe(1);
+      await setConnectionsAllowed(db, true);
+      // Within the connect-retry period (1 s by default) new connections still fail at once.
+      await expect.poll(() => prisma.applicant.count().catch(() => null), { timeout: 10_000, interval: 200 }).toBe(1);
     } finally {
       await prisma.$disconnect();
     }
@@ -109,14 +89,74 @@ describe('a database that goes down', () => {
     try {
       expect((await sql.query('SELECT count(*)::int AS n FROM applicant')).rows).toEqual([{ n: 1 }]);
 
-      await takeDown(db.name);
+      await setConnectionsAllowed(db, false);
       const down = await elapsedMs(() => sql.query('SELECT 1'));
       expect(down.error).toBeInstanceOf(Error);
       expect(down.ms).toBeLessThan(2_000);
 
-      await bringUp(db.name);
-      expect((await sql.query('SELECT count(*)::int AS n FROM applicant')).rows).toEqual([{ n: 1 }]);
+      await setConnectionsAllowed(db, true);
+      await expect
+        .poll(() => sql.query<{ n: number }>('SELECT count(*)::int AS n FROM applicant').then(({ rows }) => rows, () => null), { timeout: 10_000, interval: 200 })
+        .toEqual([{ n: 1 }]);
     } finally {
+      await sql.close();
+    }
+  });
+});
+
+describe('a database that refuses connections is not asked again for every query (failFast.ts)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('aks');
+  });
+  afterAll(async () => {
+    await setConnectionsAllowed(db, true);
+    await db.drop();
+  });
+
+  /** The error a query failed with, or null. */
+  const failureOf = (work: Promise<unknown>) => work.then(() => null, (error: unknown) => error as Error & { code?: string; cause?: unknown });
+
+  it('fails the next queries with the refusal it got, without a new attempt, then tries again once the retry period is over', async () => {
+    const sql = createPostgresClient(db.url, { max: 2, connectRetryMillis: 60_000 });
+    const retrying = createPostgresClient(db.url, { max: 2, connectRetryMillis: 200 });
+    try {
+      await setConnectionsAllowed(db, false);
+      const refusal = await failureOf(sql.query('SELECT 1'));
+      // The database's own answer: it is not accepting connections (55000).
+      expect(refusal?.code).toBe('55000');
+      expect(refusal?.cause).toBeUndefined();
+      // The next query is failed by the pool with that same refusal, the database not asked.
+      const again = await failureOf(sql.query('SELECT 1'));
+      expect(again?.code).toBe('55000');
+      expect(again?.cause).toBe(refusal);
+
+      await setConnectionsAllowed(db, true);
+      // Still within its retry period: failed at once, though the database accepts again.
+      expect((await failureOf(sql.query('SELECT 1')))?.cause).toBe(refusal);
+      // With a short period, the pool tries again and recovers.
+      expect(await failureOf(retrying.query('SELECT 1'))).toBeNull();
+      await setConnectionsAllowed(db, false);
+      expect((await failureOf(retrying.query('SELECT 1')))?.cause).toBeUndefined();
+      await setConnectionsAllowed(db, true);
+      await expect.poll(() => failureOf(retrying.query('SELECT 1')), { timeout: 10_000, interval: 100 }).toBeNull();
+    } finally {
+      await sql.close();
+      await retrying.close();
+    }
+  });
+
+  it('with DATABASE_CONNECT_RETRY_MS=0, asks the database for every new connection', async () => {
+    const sql = createPostgresClient(db.url, { max: 2, connectRetryMillis: 0 });
+    try {
+      await setConnectionsAllowed(db, false);
+      const refusal = await failureOf(sql.query('SELECT 1'));
+      const again = await failureOf(sql.query('SELECT 1'));
+      expect(refusal?.code).toBe('55000');
+      expect(again?.code).toBe('55000');
+      expect(again?.cause).toBeUndefined();
+    } finally {
+      await setConnectionsAllowed(db, true);
       await sql.close();
     }
   });
