@@ -1,8 +1,9 @@
 /**
  * One circuit breaker per subgraph (opossum), a layer around the gateway's fetcher. A subgraph
  * that keeps failing at the transport (timeouts, refused or reset connections) is not waited on:
- * once `failureThreshold` calls in the window failed and they are at least half of its calls, the
- * circuit opens and every call to it fails at once with EOPENBREAKER, which the data source turns
+ * once `failureThreshold` calls in the window failed and they are at least half of its calls, or
+ * `failureThreshold` calls in a row failed, the circuit opens and every call to it fails at once
+ * with EOPENBREAKER, which the data source turns
  * into REGION_UNAVAILABLE with reason CIRCUIT_OPEN (so a check answers UNKNOWN, or ALREADY_APPLIED
  * where another region's applications decide it). After `openMs` one call probes it (half-open);
  * its success closes the circuit, its failure opens it again. An HTTP answer, even an error, is
@@ -66,7 +67,20 @@ export function createSubgraphBreakers(config: CircuitBreakerConfig, log: Logger
         resetTimeout: config.openMs,
         name: subgraph,
       });
+      // The rate alone opened late: the window still held the successes from before the region
+      // hung, so with 16 checks in flight the circuit opened 9.3 s after SIGSTOP (every check
+      // meanwhile waiting out its deadline), not at the first deadline (`npm run faults`).
+      // Calls in a row that all failed mean nothing answers now, whatever the window holds.
+      let failedInARow = 0;
+      breaker.on('success', () => {
+        failedInARow = 0;
+      });
+      breaker.on('failure', () => {
+        failedInARow++;
+        if (failedInARow >= config.failureThreshold && breaker.closed) breaker.open();
+      });
       breaker.on('open', () => {
+        failedInARow = 0;
         opens?.inc({ subgraph });
         log.warn({ subgraph, openMs: config.openMs }, 'subgraph circuit open: calls to it fail at once until a probe succeeds');
       });
