@@ -36,9 +36,17 @@ afterAll(async () => {
   await system?.stop();
 });
 
+const CONCURRENCY = 16;
+
 function load(): CheckLoad {
-  return startCheckLoad({ gatewayUrl: system.gatewayUrl, token: portalToken, cases: CHECK_CASES, concurrency: 16 });
+  return startCheckLoad({ gatewayUrl: system.gatewayUrl, token: portalToken, cases: CHECK_CASES, concurrency: CONCURRENCY });
 }
+
+/**
+ * A check that waited out a region's full deadline: its answer names the region missing for
+ * TIMEOUT. Counted from the answers, not timed, so a slow machine does not change the count.
+ */
+const paidTheDeadline = (outcome: CheckOutcome) => outcome.errorReasons.includes('TIMEOUT');
 
 /** What every fault must keep: no fail-open or wrong answer, no connection reset, no answered lookup missing from the access log. */
 async function expectSafe(outcomes: readonly CheckOutcome[]): Promise<void> {
@@ -121,15 +129,21 @@ describe('a region that fails under load', () => {
     const outcomes = await running.stop();
 
     await expectSafe(outcomes);
-    // Checks sent while the circuit was open: answered, with aks named missing for CIRCUIT_OPEN
-    // (or, for the one probe per CIRCUIT_OPEN_MS, its timeout), never waiting out the 5 s deadline
-    // except that probe.
+    // Until the circuit opened: the checks in flight when aks stopped waited, and the circuit
+    // opened at their timeouts (failures in a row), so hardly more than one round of them.
+    const opening = outcomes.filter((outcome) => outcome.sentAt < openFrom);
+    expect(opening.filter(paidTheDeadline).length).toBeGreaterThan(0);
+    expect(opening.filter(paidTheDeadline).length).toBeLessThanOrEqual(2 * CONCURRENCY);
+    // Checks sent while the circuit was open: answered, with aks named missing for CIRCUIT_OPEN;
+    // only the one probe per CIRCUIT_OPEN_MS (2 s here) waits out the deadline.
     const all = outcomes.filter((outcome) => outcome.sentAt >= openFrom && outcome.sentAt < openUntil);
     expect(all.length).toBeGreaterThan(0);
     expect(all.every((outcome) => outcome.kind === 'answered')).toBe(true);
     expect(all.filter((outcome) => outcome.errorReasons.includes('CIRCUIT_OPEN')).length).toBeGreaterThan(0);
-    const waitedOut = all.filter((outcome) => outcome.durationMs >= 5_000).length;
-    expect(waitedOut).toBeLessThanOrEqual(Math.ceil((openUntil - openFrom) / 2_000) + 1);
+    const probes = Math.ceil((openUntil - openFrom) / 2_000) + 1;
+    // So the share that paid it is probes / checks: within the issue's 1% wherever the window
+    // carries 100 checks per probe, which `npm run faults` measures over a longer window.
+    expect(all.filter(paidTheDeadline).length).toBeLessThanOrEqual(probes);
     expect(recoveryMs).toBeLessThan(15_000);
     expect(await system.circuit('aks')).toBe('closed');
   }, 120_000);
@@ -163,6 +177,7 @@ describe('a region that fails under load', () => {
     const refusing = outcomes.filter((outcome) => outcome.sentAt >= refusingFrom + 500 && outcome.sentAt < refusingFrom + 3_000);
     expect(refusing.some((outcome) => outcome.missingRegions?.includes('aks'))).toBe(true);
     expect(refusing.filter((outcome) => outcome.durationMs >= 5_000)).toEqual([]);
+    expect(refusing.filter(paidTheDeadline)).toEqual([]);
     expect(recoveryMs).toBeLessThan(15_000);
   }, 120_000);
 });
