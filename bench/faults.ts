@@ -173,6 +173,27 @@ async function main(): Promise<void> {
     return { from, to, cpuFrom, cpuTo: cpuReading(), name };
   };
 
+  /**
+   * Under load, signals a service, starts it again `awayMs` after it exited, and waits for a
+   * complete answer; returns the outcomes and the answered lookups missing from the access log.
+   */
+  const signalUnderLoad = async (service: string, signal: NodeJS.Signals, awayMs = 0) => {
+    const running = load();
+    await sleep(2_000);
+    const signalledAt = running.elapsed();
+    system.signal(service, signal);
+    const exit = await system.exited(service);
+    const exitedAt = running.elapsed();
+    await sleep(awayMs);
+    await system.start(service);
+    const recoveryMs = await completeAgain(running, running.elapsed(), 60_000);
+    await sleep(500);
+    const outcomes = await finish(running);
+    const missing = await missingAccessLogEntries(outcomes, system.provinceDatabase.sql);
+    const answered = outcomes.filter((outcome) => outcome.kind === 'answered').length;
+    return { outcomes, signalledAt, exitedAt, exit, recoveryMs, missing, answered };
+  };
+
   try {
     // The first seconds pay for query planning, JIT and the pools' first connections.
     log(`warming up for ${WINDOW_MS / 1000} s`);
@@ -280,17 +301,7 @@ async function main(): Promise<void> {
       let answeredUnderKill = 0;
       for (let kill = 1; kill <= KILLS; kill++) {
         log(`province kill -9, ${kill} of ${KILLS}`);
-        const running = load();
-        await sleep(2_000);
-        system.signal('province', 'SIGKILL');
-        await system.exited('province');
-        await sleep(1_000);
-        await system.start('province');
-        const recoveryMs = await completeAgain(running, running.elapsed(), 60_000);
-        await sleep(500);
-        const outcomes = await finish(running);
-        const missing = await missingAccessLogEntries(outcomes, system.provinceDatabase.sql);
-        const answered = outcomes.filter((outcome) => outcome.kind === 'answered').length;
+        const { recoveryMs, missing, answered } = await signalUnderLoad('province', 'SIGKILL', 1_000);
         missingUnderKill += missing.length;
         answeredUnderKill += answered;
         events.push(`province kill -9 #${kill}: ${missing.length} of ${answered} answered lookups missing from the access log; complete answers ${ms(recoveryMs)} after its restart`);
@@ -307,18 +318,7 @@ async function main(): Promise<void> {
       let resetsUnderRestart = 0;
       for (const [index, service] of RESTARTS.entries()) {
         log(`restart (SIGTERM) of ${service}, ${index + 1} of ${RESTARTS.length}`);
-        const running = load();
-        await sleep(2_000);
-        const signalledAt = running.elapsed();
-        system.signal(service, 'SIGTERM');
-        const exit = await system.exited(service);
-        const exitedAt = running.elapsed();
-        await system.start(service);
-        const recoveryMs = await completeAgain(running, running.elapsed(), 60_000);
-        await sleep(500);
-        const outcomes = await finish(running);
-        const missing = await missingAccessLogEntries(outcomes, system.provinceDatabase.sql);
-        const answered = outcomes.filter((outcome) => outcome.kind === 'answered').length;
+        const { outcomes, signalledAt, exitedAt, exit, recoveryMs, missing, answered } = await signalUnderLoad(service, 'SIGTERM');
         missingUnderRestart += missing.length;
         answeredUnderRestart += answered;
         const resetOutcomes = outcomes.filter((outcome) => outcome.kind === 'reset');
