@@ -21,17 +21,22 @@ function subgraph(up: () => boolean): Fetcher {
 
 const call = (fetcher: Fetcher) => fetcher('http://aks.test/graphql', {}).then(() => 'answered', (error: unknown) => (isCircuitOpen(error) ? 'circuit open' : 'failed'));
 
+/** How `count` calls in a row ended. */
+async function outcomesOf(fetcher: Fetcher, count: number): Promise<string[]> {
+  const outcomes = [];
+  for (let i = 0; i < count; i++) outcomes.push(await call(fetcher));
+  return outcomes;
+}
+
 describe('a subgraph circuit', () => {
   it('opens once failureThreshold calls in a row failed, though the window still holds many successes', async () => {
     let up = true;
     const breakers = createSubgraphBreakers(CONFIG, log);
     const fetcher = breakers.wrap('aks', subgraph(() => up));
     try {
-      for (let i = 0; i < 200; i++) expect(await call(fetcher)).toBe('answered');
+      expect(new Set(await outcomesOf(fetcher, 200))).toEqual(new Set(['answered']));
       up = false;
-      const outcomes = [];
-      for (let i = 0; i < 7; i++) outcomes.push(await call(fetcher));
-      expect(outcomes).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'circuit open', 'circuit open']);
+      expect(await outcomesOf(fetcher, 7)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'circuit open', 'circuit open']);
       expect(breakers.states()).toEqual({ aks: 'open' });
     } finally {
       breakers.shutdown();
@@ -44,8 +49,7 @@ describe('a subgraph circuit', () => {
     // Every fourth call fails: 25% of the window, never two in a row.
     const fetcher = breakers.wrap('aks', subgraph(() => ++calls % 4 !== 0));
     try {
-      const outcomes = [];
-      for (let i = 0; i < 100; i++) outcomes.push(await call(fetcher));
+      const outcomes = await outcomesOf(fetcher, 100);
       expect(outcomes.filter((outcome) => outcome === 'failed')).toHaveLength(25);
       expect(outcomes).not.toContain('circuit open');
       expect(breakers.states()).toEqual({ aks: 'closed' });
@@ -60,9 +64,7 @@ describe('a subgraph circuit', () => {
     // Two of every three calls fail, never failureThreshold in a row.
     const fetcher = breakers.wrap('aks', subgraph(() => ++calls % 3 === 0));
     try {
-      const outcomes = [];
-      for (let i = 0; i < 30; i++) outcomes.push(await call(fetcher));
-      expect(outcomes).toContain('circuit open');
+      expect(await outcomesOf(fetcher, 30)).toContain('circuit open');
       expect(breakers.states()).toEqual({ aks: 'open' });
     } finally {
       breakers.shutdown();
