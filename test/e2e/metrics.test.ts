@@ -90,6 +90,8 @@ describe('Prometheus metrics of every service', () => {
     const provinceScrape = await scrape(province.metricsUrl);
     expect(provinceScrape.sum('xjzc_access_log_pending')).toBe(0);
     expect(provinceScrape.sum('xjzc_access_log_write_failures_total')).toBe(0);
+    // The one lookup's wait for its entry to commit, observed once.
+    expect(provinceScrape.sum('xjzc_access_log_wait_seconds')).toBe(1);
     expect(provinceScrape.samples('xjzc_db_pool_connections', { pool: 'province', state: 'idle' })).toHaveLength(1);
   });
 
