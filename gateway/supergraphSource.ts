@@ -171,11 +171,11 @@ export function createSupergraphSource(options: SupergraphSourceOptions): Superg
   };
 
   const startWatching = (file: string) => {
-    // The folder, not the file: an editor or `kubectl` replaces the file by a rename, which a
-    // watch on the old file would not see again.
+    // The folder, not the file: an editor replaces the file by a rename, which a watch on the old
+    // file would not see again; a mounted Kubernetes ConfigMap changes by swapping its `..data` link.
     const name = path.basename(file);
     watcher = watch(path.dirname(file), (_event, changed) => {
-      if (changed !== null && changed !== name) return;
+      if (changed !== null && changed !== name && !changed.startsWith('..')) return;
       clearTimeout(settle);
       settle = setTimeout(() => void reload().catch((error: unknown) => log.error({ err: { message: String(error) } }, 'supergraph reload failed')), options.settleMs ?? 200);
     });

@@ -7,7 +7,7 @@
  * hm and SIGHUP swap it in. No check fails, and the checks sent after the swap count hm's
  * applications. Then, in this process, a gateway watching its file reloads on a change alone.
  */
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,19 +230,33 @@ describe('reloading the supergraph under load', () => {
 });
 
 describe('a gateway watching its supergraph file', () => {
-  it('reloads when the file is replaced, with no signal', async () => {
-    const file = path.join(folder, 'watched.graphql');
-    writeFileSync(file, threeRegions);
+  it('reloads when the file is replaced, or its mounted ConfigMap is updated, with no signal', async () => {
+    // A Kubernetes ConfigMap volume: the file is a link through `..data`, which an update swaps.
+    const mount = path.join(folder, 'configmap');
+    mkdirSync(path.join(mount, '..2026_11_30_a'), { recursive: true });
+    writeFileSync(path.join(mount, '..2026_11_30_a', 'supergraph.graphql'), threeRegions);
+    symlinkSync('..2026_11_30_a', path.join(mount, '..data'));
+    symlinkSync(path.join('..data', 'supergraph.graphql'), path.join(mount, 'supergraph.graphql'));
+    const file = path.join(mount, 'supergraph.graphql');
     const running = await system.startGateway({
       subgraphUrls: Object.fromEntries(Object.entries(system.subgraphUrls).filter(([name]) => name !== 'hm')),
       supergraphFile: file,
       watchSupergraph: true,
     });
     // Stopped with the subgraphs, in afterAll.
-    const before = await readyOf(running.url);
-    expect(before.supergraph?.subgraphs).not.toContain('hm');
-    replaceFile(file, composeSupergraph(REGISTRY, { hm: system.subgraphUrls.hm! }));
-    const after = await hashChange(running.url, before.supergraph!.hash);
-    expect(after.supergraph?.subgraphs).toContain('hm');
+    const first = await readyOf(running.url);
+    expect(first.supergraph?.subgraphs).not.toContain('hm');
+
+    mkdirSync(path.join(mount, '..2026_11_30_b'));
+    writeFileSync(path.join(mount, '..2026_11_30_b', 'supergraph.graphql'), composeSupergraph(REGISTRY, { hm: system.subgraphUrls.hm! }));
+    symlinkSync('..2026_11_30_b', path.join(mount, '..data_tmp'));
+    renameSync(path.join(mount, '..data_tmp'), path.join(mount, '..data'));
+    const second = await hashChange(running.url, first.supergraph!.hash);
+    expect(second.supergraph?.subgraphs).toContain('hm');
+
+    // The file itself replaced by a rename, as an editor saves it.
+    replaceFile(file, threeRegions);
+    const third = await hashChange(running.url, second.supergraph!.hash);
+    expect(third.supergraph?.hash).toBe(first.supergraph!.hash);
   }, 60_000);
 });
