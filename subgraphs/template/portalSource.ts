@@ -217,13 +217,20 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
 
     async impossibleBirthDates(today, limit) {
       const born = sql`gateway.id_number_birth_date(${people.idNumber})`;
+      // The rows are found first, on their own (MATERIALIZED), through the birth-date index of the
+      // migration birth_date_scan_index. Planned together with ORDER BY … LIMIT, the count over
+      // all of them looked cheap to the planner as a walk of the key's index that stops early, and
+      // it chose one that reads every row through the functions (13 s of wlmq's 300,000 declarations).
       const rows = await db.$queryRaw<{ localId: string; total: number }[]>(sql`
-        SELECT (${people.key})::text AS "localId", (count(*) OVER ())::int AS "total"
-          FROM ${people.table}
-         WHERE gateway.normalise_id_number(${people.idNumber}) IS NOT NULL
-           AND (${born} IS NULL OR ${born} < ${EARLIEST_BIRTH_DATE} OR ${born} > ${today})
-           ${people.matchable ? sql`AND ${people.matchable}` : empty}
-         ORDER BY ${people.key}
+        WITH found AS MATERIALIZED (
+          SELECT ${people.key} AS "key"
+            FROM ${people.table}
+           WHERE gateway.normalise_id_number(${people.idNumber}) IS NOT NULL
+             AND (${born} IS NULL OR ${born} < ${EARLIEST_BIRTH_DATE} OR ${born} > ${today})
+             ${people.matchable ? sql`AND ${people.matchable}` : empty})
+        SELECT ("key")::text AS "localId", (count(*) OVER ())::int AS "total"
+          FROM found
+         ORDER BY "key"
          LIMIT ${limit}`);
       // The table as the portal names it, for the data-quality events (its SQL text, unquoted).
       return { table: people.table.sql.replaceAll('"', ''), localIds: rows.map((row) => row.localId), total: rows[0]?.total ?? 0 };

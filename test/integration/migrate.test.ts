@@ -13,11 +13,12 @@ import { createEmptyTestDatabase, type TestDatabase } from '../helpers/database.
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REGIONS = ['bz', 'aks', 'wlmq'] as const;
 const BASE_MIGRATIONS = ['20240101000000_portal_baseline', '20261121000000_gateway_lookup', '20261130000000_id_number_birth_date'];
+const BIRTH_DATE_SCAN_INDEX = '20261203000000_birth_date_scan_index';
 /** wlmq needs no index of its own for the merged list's order: its key (the primary key) is that order. */
 const MIGRATIONS: Record<(typeof REGIONS)[number], string[]> = {
-  bz: [...BASE_MIGRATIONS, '20261130120000_submission_order'],
-  aks: [...BASE_MIGRATIONS, '20261130120000_submission_order'],
-  wlmq: BASE_MIGRATIONS,
+  bz: [...BASE_MIGRATIONS, '20261130120000_submission_order', BIRTH_DATE_SCAN_INDEX],
+  aks: [...BASE_MIGRATIONS, '20261130120000_submission_order', BIRTH_DATE_SCAN_INDEX],
+  wlmq: [...BASE_MIGRATIONS, BIRTH_DATE_SCAN_INDEX],
 };
 const PORTAL_TABLES: Record<(typeof REGIONS)[number], string[]> = {
   bz: ['ry_jbxx', 'sb_sqs', 'ry_rzzg', 'ry_ndkh', 'cx_sxjl'],
