@@ -114,6 +114,28 @@ describe('the claim ledger', () => {
     expect((await ledgers[2]!.byIdempotencyKey('bz', 'k-1'))!.personKey).toBe('keyed-1');
   });
 
+  it('takes a free year in one statement and no transaction; a taken one in the transaction that moves lapsed holds', async () => {
+    const sent: string[] = [];
+    const counting = (client: SqlClient): SqlClient => ({
+      query: (text, params) => {
+        sent.push(text.trim().split(/\s+/).slice(0, 2).join(' '));
+        return client.query(text, params);
+      },
+      exec: (script) => client.exec(script),
+      transaction: (work) => {
+        sent.push('BEGIN');
+        return client.transaction((tx) => work(counting(tx)));
+      },
+      close: () => client.close(),
+    });
+    const ledger = createClaimLedger(Promise.resolve(counting(pools[0]!)));
+    expect((await ledger.claim(newClaim('one-statement', 'bz', '21'), TTL, bz)).kind).toBe('inserted');
+    expect(sent).toEqual(['WITH claimed']);
+    sent.length = 0;
+    expect(await ledger.claim(newClaim('one-statement', 'aks', '21'), TTL, aks)).toMatchObject({ kind: 'held', claim: { region: 'bz' } });
+    expect(sent).toEqual(['WITH claimed', 'BEGIN', 'WITH lapsed', 'WITH claimed', 'SELECT id::text']);
+  });
+
   it('names no claim for an id that is not a uuid, without asking the database to parse it', async () => {
     expect(await ledgers[0]!.byId("x' OR 1=1 --")).toBeNull();
     expect(await ledgers[0]!.release('42', 'WITHDRAWN', bz)).toBeNull();
