@@ -49,6 +49,16 @@ interface ClaimResult {
   missingRegions: string[];
 }
 
+/** A claim's checked input: the caller's region, the normalised number and its key. */
+interface ClaimRequest {
+  region: string;
+  year: number;
+  idNumber: string;
+  personKey: string;
+  applicationId: string;
+  idempotencyKey: string | null;
+}
+
 /** The person as the conflicts report gives it: a full Person of the province (schema.ts). */
 interface PersonNode {
   key: string;
@@ -218,7 +228,21 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
     const applicationId = ownApplicationId(input.applicationId, region, regions, context, info);
     const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
     const personKey = identity.personKey(idNumber);
-    await recordLookup(context, personKey);
+    // The lookup's access-log entry is written while the claim reads (the idempotency key, the
+    // ledger's holder, the regions), so its commit does not add to the claim's latency. Nothing is
+    // written to the ledger, and nothing answered, before it has committed; if it fails, the
+    // caller gets ACCESS_LOG_UNAVAILABLE whatever the claim would have said.
+    const logged = recordLookup(context, personKey);
+    logged.catch(() => undefined);
+    try {
+      return await decideClaim({ region, year, idNumber, personKey, applicationId, idempotencyKey }, logged, context);
+    } finally {
+      await logged;
+    }
+  }
+
+  async function decideClaim(request: ClaimRequest, logged: Promise<void>, context: ProvinceContext): Promise<ClaimResult> {
+    const { region, year, idNumber, personKey, applicationId, idempotencyKey } = request;
     const sameInput = (claim: Claim) => claim.personKey === personKey && claim.year === year && claim.applicationId === applicationId;
 
     // A retry with the same key: the first answer's claim, whatever has happened to it since.
@@ -255,6 +279,7 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
       return { outcome: 'UNKNOWN', claim: null, conflicts: distinct(undecided), missingRegions };
     }
 
+    await logged;
     const attempt = await ledger.claim({ personKey, year, region, applicationId, idempotencyKey }, deps.ttlSeconds, actorOf(context));
     switch (attempt.kind) {
       case 'inserted':
