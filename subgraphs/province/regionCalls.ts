@@ -42,6 +42,12 @@ export interface IndexEntry {
   applications: Application[] | null;
 }
 
+/** The people of one page of the conflicts report, and their counted applications (`bz:1042`) as the regions listed them. */
+export interface IndexDetail {
+  personKeys: readonly string[];
+  applicationIds: readonly string[];
+}
+
 /** A region's answer to an index call: null where it did not answer. */
 export interface RegionIndex {
   region: string;
@@ -51,8 +57,12 @@ export interface RegionIndex {
 export interface RegionCalls {
   /** Every region's applications (all years) of one person, null where a region did not answer. */
   applicationsOf(principal: Principal, normalisedIdNumber: string, requestId: string): Promise<RegionApplications[]>;
-  /** Each region's people with counted applications in `year`; with `personKeys`, only those, in detail. */
-  annualReviewIndex(principal: Principal, year: number, requestId: string, personKeys?: readonly string[], onlyRegions?: ReadonlySet<string>): Promise<RegionIndex[]>;
+  /**
+   * Each region's people with counted applications in `year`; with `detail`, only those people, in
+   * detail, read through the applications the first answer listed for them, from the regions that
+   * hold those applications (the others answer an empty list without being asked).
+   */
+  annualReviewIndex(principal: Principal, year: number, requestId: string, detail?: IndexDetail): Promise<RegionIndex[]>;
 }
 
 type EntitiesAnswer = GraphQLAnswer<{ _entities?: Array<Record<string, unknown> | null> | null }>;
@@ -135,20 +145,25 @@ export function createRegionCalls(options: RegionCallOptions): RegionCalls {
       return loaderFor(principal).load({ idNumber: normalisedIdNumber, requestId });
     },
 
-    async annualReviewIndex(principal, year, requestId, personKeys, onlyRegions) {
-      const detail = personKeys !== undefined;
+    async annualReviewIndex(principal, year, requestId, detail) {
       return Promise.all(
         regions.map(async (region): Promise<RegionIndex> => {
+          const applicationIds = detail?.applicationIds.filter((id) => id.startsWith(`${region.code}:`));
           // A region not asked holds none of the people: its answer is known to be empty.
-          if (onlyRegions && !onlyRegions.has(region.code)) return { region: region.code, entries: [] };
+          if (applicationIds?.length === 0) return { region: region.code, entries: [] };
           const fields = detail ? `personKey applicationIds personRef applications { ${applicationSelection} }` : 'personKey applicationIds';
-          const query = `query ProvinceAnnualReviewIndex($representations: [_Any!]!, $year: Int!, $personKeys: [ID!]) { _entities(representations: $representations) { ... on ${regionTypeName(region)} { annualReviewIndexForProvince(year: $year, personKeys: $personKeys) { ${fields} } } } }`;
+          const query = `query ProvinceAnnualReviewIndex($representations: [_Any!]!, $year: Int!, $personKeys: [ID!], $applicationIds: [ID!]) { _entities(representations: $representations) { ... on ${regionTypeName(region)} { annualReviewIndexForProvince(year: $year, personKeys: $personKeys, applicationIds: $applicationIds) { ${fields} } } } }`;
           const list = await entities(
             region,
             principal,
             requestId,
             query,
-            { representations: [{ __typename: regionTypeName(region), code: region.code }], year, personKeys: personKeys ? [...personKeys] : null },
+            {
+              representations: [{ __typename: regionTypeName(region), code: region.code }],
+              year,
+              personKeys: detail ? [...detail.personKeys] : null,
+              applicationIds: applicationIds ?? null,
+            },
             1,
             'annualReviewConflicts',
           );

@@ -152,11 +152,15 @@ export function regionalResolvers(
       // @inaccessible: only the province calls it, for an analyst's annualReviewConflicts. One SQL
       // statement over the year; the keys are computed here, where the numbers are, so that only
       // pseudonymous keys leave the region (and sealed references for the few people asked about).
-      annualReviewIndexForProvince: async (_parent: RegionParent, args: { year: number; personKeys?: string[] | null }) => {
+      annualReviewIndexForProvince: async (_parent: RegionParent, args: { year: number; personKeys?: string[] | null; applicationIds?: string[] | null }) => {
         // Analysts only: the access matrix (Region.annualReviewIndexForProvince) refuses anyone else.
         checkYear('year', args.year);
+        // The province's second call names the applications its first answer listed for the page's
+        // people: read by key, not the year again (on 1,000,000 applications, half of the report's work).
+        const prefix = `${region.code}:`;
+        const localIds = args.applicationIds?.filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length));
         const byPerson = new Map<string, string[]>();
-        for (const { idNumber, localId } of await source.countedApplicationsInYear(args.year)) {
+        for (const { idNumber, localId } of await source.countedApplicationsInYear(args.year, localIds ?? undefined)) {
           const applicationId = `${region.code}:${localId}`;
           const ids = byPerson.get(idNumber);
           if (ids) ids.push(applicationId);

@@ -13,7 +13,7 @@ import { EARLIEST_BIRTH_DATE } from '../../domain/idNumber.js';
 import { COUNTED_REVIEW_KINDS, COUNTED_STATUSES } from '../../domain/countingPolicy.js';
 import type { Application } from '../../domain/types.js';
 import { invalidCursor } from './cursor.js';
-import { groupRows, keyValue, type KeyType } from './keys.js';
+import { groupRows, keyArray, keyValue, parseKeys, type KeyType } from './keys.js';
 import { lookupShared, reverseLookup, type ApplicationCodes, type LocalValueFilter } from './lookups.js';
 import type { ApplicationFilter, LocalPerson, RegionalSource, StatisticsDimension, StatisticsGroup } from './source.js';
 import { cellKeySql } from '../perturbation.js';
@@ -236,13 +236,19 @@ export function createPortalSource<PersonRow, ApplicationRow, K extends bigint |
       return { table: people.table.sql.replaceAll('"', ''), localIds: rows.map((row) => row.localId), total: rows[0]?.total ?? 0 };
     },
 
-    async countedApplicationsInYear(year) {
+    async countedApplicationsInYear(year, localIds) {
       // The counting policy as a filter on the local codes: the same translation the lists use.
       const counted = whereOf(applications, codes, { year, reviewKind: [...COUNTED_REVIEW_KINDS], status: [...COUNTED_STATUSES] });
+      let only = empty;
+      if (localIds !== undefined) {
+        const keys = parseKeys(applications.key.type, localIds);
+        if (keys.length === 0) return [];
+        only = sql`AND ${applications.key.column} = ANY(${keyArray(applications.key.type, keys)})`;
+      }
       const rows = await db.$queryRaw<Array<{ matchedIdNumber: string | null; localId: string }>>(sql`
         SELECT ${matched}, (${applications.key.column})::text AS "localId"
           FROM ${people.table} ${applications.fromPeople}
-         WHERE ${counted} ${people.matchable ? sql`AND ${people.matchable}` : empty}`);
+         WHERE ${counted} ${only} ${people.matchable ? sql`AND ${people.matchable}` : empty}`);
       return rows.flatMap((row) => (row.matchedIdNumber === null ? [] : [{ idNumber: row.matchedIdNumber, localId: row.localId }]));
     },
 

@@ -115,9 +115,10 @@ export interface RegionalSource {
    * status in COUNTED_STATUSES, domain/countingPolicy.ts), with its person's normalised ID number:
    * one SQL statement over the year, filtered on the local codes that map to those values. People
    * whose number does not normalise are left out (they cannot be matched across regions anyway).
-   * Only for the province's conflicts report, which intersects the regions' answers.
+   * Only for the province's conflicts report, which intersects the regions' answers. With
+   * `localIds`, only those of the applications (by key: no read of the whole year).
    */
-  countedApplicationsInYear(year: number): Promise<CountedApplication[]>;
+  countedApplicationsInYear(year: number, localIds?: readonly string[]): Promise<CountedApplication[]>;
   /** Resolves when the portal database answers `SELECT 1`; used by the readiness endpoint. */
   ping(): Promise<void>;
 }

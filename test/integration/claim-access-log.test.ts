@@ -32,7 +32,6 @@ const regionCalls: RegionCalls = {
     return REGIONS.map((region) => ({ region: region.code, applications: region.code === 'bz' ? [application] : [] }));
   },
   annualReviewIndex: async () => [],
-  close: async () => {},
 };
 
 const context = (): ProvinceContext => ({

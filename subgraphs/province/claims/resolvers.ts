@@ -334,9 +334,9 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
     const pageKeys = start < 0 ? [] : conflicted.slice(start, start + first);
     const missing = new Set(indexes.filter((index) => index.entries === null).map((index) => index.region));
 
-    // The page's people in detail, from the regions that hold them.
-    const holding = new Set(pageKeys.flatMap((key) => [...people.get(key)!.applications.values()]));
-    const details = pageKeys.length === 0 ? [] : await regionCalls.annualReviewIndex(context.principal, year, context.requestId, pageKeys, holding);
+    // The page's people in detail, through the applications the regions listed for them.
+    const applicationIds = pageKeys.flatMap((key) => [...people.get(key)!.applications.keys()]);
+    const details = pageKeys.length === 0 ? [] : await regionCalls.annualReviewIndex(context.principal, year, context.requestId, { personKeys: pageKeys, applicationIds });
     for (const detail of details) if (detail.entries === null) missing.add(detail.region);
 
     const edges = pageKeys.map((key) => {

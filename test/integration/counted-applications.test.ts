@@ -1,0 +1,53 @@
+/**
+ * RegionalSource.countedApplicationsInYear, the regions' share of the conflicts report, on each
+ * region's demo data in real PostgreSQL: read by key (the province's second call, for one page of
+ * people) it gives exactly the whole year's rows for those keys, and nothing for keys outside the
+ * year's counted applications, for keys of no row, or for none.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDemoData } from '../../demo/writeDemoData.js';
+import { loadRegionalModule } from '../../app/regionalModules.js';
+import { prismaAdapterFor } from '../../platform/database/adapter.js';
+import type { ConnectedSource } from '../../subgraphs/template/module.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+describe.each(['bz', 'aks', 'wlmq'] as const)('%s countedApplicationsInYear', (code) => {
+  let database: TestDatabase;
+  let connected: ConnectedSource;
+  let statements = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(code);
+    await writeDemoData({ [code]: database.sql }, { seed: 5, applications: 1_500 });
+    const module = await loadRegionalModule(code);
+    connected = module.connect(prismaAdapterFor({ kind: 'postgres', url: database.url }), {
+      report: () => {},
+      onStatement: () => {
+        statements++;
+      },
+    });
+  });
+  afterAll(async () => {
+    await connected?.disconnect();
+    await database?.drop();
+  });
+
+  it('reads only the applications named, as the whole year gives them, in one statement', async () => {
+    const year = await connected.source.countedApplicationsInYear(2024);
+    expect(year.length).toBeGreaterThan(20);
+    const picked = year.filter((_, index) => index % 7 === 0);
+    const otherYear = (await connected.source.countedApplicationsInYear(2019)).slice(0, 3).map((row) => row.localId);
+    const before = statements;
+    const byKey = await connected.source.countedApplicationsInYear(2024, [...picked.map((row) => row.localId), ...otherYear, 'no-such-key', '99999999']);
+    expect(statements - before).toBe(1);
+    const sorted = (rows: typeof year) => [...rows].sort((a, b) => a.localId.localeCompare(b.localId));
+    expect(sorted(byKey)).toEqual(sorted(picked));
+  });
+
+  it('reads nothing for no keys, or keys that name no row', async () => {
+    const before = statements;
+    expect(await connected.source.countedApplicationsInYear(2024, [])).toEqual([]);
+    expect(statements - before).toBe(0);
+    expect(await connected.source.countedApplicationsInYear(2024, ['99999999'])).toEqual([]);
+  });
+});
