@@ -1,9 +1,8 @@
 /**
  * A claim is a lookup of a person, so it is in the access log before it is answered, and the
- * ledger is written only once that entry has committed: the entry is written while the claim reads
- * (the idempotency key, the ledger's holder, the regions), never after the claim. A log that cannot
- * write refuses the claim with ACCESS_LOG_UNAVAILABLE and leaves the ledger untouched. On the real
- * PostgreSQL, with the province's own ledger and access log; the regions' answers are given here.
+ * ledger is written only once that entry has committed. A log that cannot write refuses the claim
+ * with ACCESS_LOG_UNAVAILABLE and leaves the ledger untouched. On the real PostgreSQL, with the
+ * province's own ledger and access log; the regions' answers are given here.
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

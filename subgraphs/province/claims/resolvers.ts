@@ -49,16 +49,6 @@ interface ClaimResult {
   missingRegions: string[];
 }
 
-/** A claim's checked input: the caller's region, the normalised number and its key. */
-interface ClaimRequest {
-  region: string;
-  year: number;
-  idNumber: string;
-  personKey: string;
-  applicationId: string;
-  idempotencyKey: string | null;
-}
-
 /** The person as the conflicts report gives it: a full Person of the province (schema.ts). */
 interface PersonNode {
   key: string;
@@ -228,21 +218,11 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
     const applicationId = ownApplicationId(input.applicationId, region, regions, context, info);
     const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
     const personKey = identity.personKey(idNumber);
-    // The lookup's access-log entry is written while the claim reads (the idempotency key, the
-    // ledger's holder, the regions), so its commit does not add to the claim's latency. Nothing is
-    // written to the ledger, and nothing answered, before it has committed; if it fails, the
-    // caller gets ACCESS_LOG_UNAVAILABLE whatever the claim would have said.
-    const logged = recordLookup(context, personKey);
-    logged.catch(() => undefined);
-    try {
-      return await decideClaim({ region, year, idNumber, personKey, applicationId, idempotencyKey }, logged, context);
-    } finally {
-      await logged;
-    }
-  }
-
-  async function decideClaim(request: ClaimRequest, logged: Promise<void>, context: ProvinceContext): Promise<ClaimResult> {
-    const { region, year, idNumber, personKey, applicationId, idempotencyKey } = request;
+    // First, not beside the reads: concurrent claims wait for one group commit of the access log
+    // and go on together, so their region lookups leave as one batch per region. Written beside
+    // the reads, each lookup left alone: at 32 connections 3.3 region statements a claim instead
+    // of 1.1, and 2.5 times the regions' CPU per claim.
+    await recordLookup(context, personKey);
     const sameInput = (claim: Claim) => claim.personKey === personKey && claim.year === year && claim.applicationId === applicationId;
 
     // A retry with the same key: the first answer's claim, whatever has happened to it since.
@@ -279,7 +259,6 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
       return { outcome: 'UNKNOWN', claim: null, conflicts: distinct(undecided), missingRegions };
     }
 
-    await logged;
     const attempt = await ledger.claim({ personKey, year, region, applicationId, idempotencyKey }, deps.ttlSeconds, actorOf(context));
     switch (attempt.kind) {
       case 'inserted':
