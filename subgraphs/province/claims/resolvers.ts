@@ -132,6 +132,12 @@ function distinct(conflicts: Conflict[]): Conflict[] {
   });
 }
 
+/**
+ * The conflicts report's cursor: the year and the last person's key, in base64, not sealed as the
+ * regions' cursors are (subgraphs/template/cursor.ts). Those would otherwise show a portal's own row
+ * keys; this one holds only a Person.key its reader, an analyst, was just given in the answer, and
+ * a made-up one only chooses where the next page starts.
+ */
 const CURSOR_PREFIX = 'arc1';
 
 function encodeConflictCursor(year: number, personKey: string): string {
