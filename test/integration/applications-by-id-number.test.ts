@@ -7,15 +7,12 @@
  * people are asked for.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDemoData } from '../../demo/writeDemoData.js';
 import { checkCharacter } from '../../domain/idNumber.js';
 import type { Application } from '../../domain/types.js';
-import { prismaAdapterFor } from '../../platform/database/adapter.js';
-import { loadRegionalModule } from '../../app/regionalModules.js';
-import type { ConnectedSource } from '../../subgraphs/template/module.js';
 import type { RegionalSource } from '../../subgraphs/template/source.js';
 import { NON_RESIDENT_CERT_TYPES } from '../../subgraphs/wlmq/mapping.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { demoSource, type DemoSource } from '../helpers/regionalSource.js';
 
 const ID_COLUMN = { bz: 'ry_jbxx.sfzh', aks: 'applicant.id_card', wlmq: '"Declaration"."certNo"' } as const;
 
@@ -48,36 +45,25 @@ async function reference(code: keyof typeof OWNERSHIP, database: TestDatabase, s
 }
 
 describe.each(['bz', 'aks', 'wlmq'] as const)('%s applicationsByIdNumber', (code) => {
-  let database: TestDatabase;
-  let connected: ConnectedSource;
-  let statements = 0;
+  let demo: DemoSource;
   let everyone: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase(code);
-    await writeDemoData({ [code]: database.sql }, { seed: 7, applications: 1_500 });
+    demo = await demoSource(code, { seed: 7, applications: 1_500 });
     const [table, column] = ID_COLUMN[code].split(/\.(?=[^.]+$)/) as [string, string];
-    const { rows } = await database.sql.query<{ id: string }>(
+    const { rows } = await demo.database.sql.query<{ id: string }>(
       `SELECT DISTINCT gateway.normalise_id_number(${column}) AS id FROM ${table} WHERE gateway.normalise_id_number(${column}) IS NOT NULL ORDER BY 1`,
     );
     everyone = rows.map((row) => row.id);
-    const module = await loadRegionalModule(code);
-    connected = module.connect(prismaAdapterFor({ kind: 'postgres', url: database.url }), {
-      report: () => {},
-      onStatement: () => {
-        statements++;
-      },
-    });
   });
   afterAll(async () => {
-    await connected?.disconnect();
-    await database?.drop();
+    await demo?.close();
   });
 
   it('gives every person exactly their applications, mapped as the list maps them, in person then application order', async () => {
     expect(everyone.length).toBeGreaterThan(100);
     const asked = [...everyone, ...ABSENT];
-    const [got, expected] = [await connected.source.applicationsByIdNumber(asked), await reference(code, database, connected.source, asked)];
+    const [got, expected] = [await demo.source.applicationsByIdNumber(asked), await reference(code, demo.database, demo.source, asked)];
     expect([...got.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const id of asked) expect(got.get(id), `person ${everyone.indexOf(id)}`).toEqual(expected.get(id));
     // Not an empty comparison: most people have applications.
@@ -88,9 +74,9 @@ describe.each(['bz', 'aks', 'wlmq'] as const)('%s applicationsByIdNumber', (code
 
   it('sends one SQL statement for one person as for all of them, and none for nobody', async () => {
     const sent = async (ids: string[]) => {
-      const before = statements;
-      await connected.source.applicationsByIdNumber(ids);
-      return statements - before;
+      const before = demo.statements.length;
+      await demo.source.applicationsByIdNumber(ids);
+      return demo.statements.length - before;
     };
     expect(await sent(everyone.slice(0, 1))).toBe(1);
     expect(await sent(everyone)).toBe(1);

@@ -7,13 +7,9 @@
  * source sends (as Prisma reports it) explained with its own parameters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDemoData } from '../../demo/writeDemoData.js';
 import { checkCharacter } from '../../domain/idNumber.js';
-import { loadRegionalModule } from '../../app/regionalModules.js';
-import { prismaAdapterFor } from '../../platform/database/adapter.js';
-import type { ConnectedSource } from '../../subgraphs/template/module.js';
 import { insertAksApplicant, insertBzPerson, insertWlmqDeclaration } from '../fixtures/portalRows.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { demoSource, type DemoSource } from '../helpers/regionalSource.js';
 
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
 const BORN_2099 = '110105209912310010';
@@ -31,41 +27,36 @@ interface PlanNode {
 const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
 describe.each(['bz', 'aks', 'wlmq'] as const)('%s: the start-up scan for impossible birth dates', (code) => {
-  let database: TestDatabase;
-  let connected: ConnectedSource;
-  const statements: Array<{ query: string; params: string }> = [];
+  let demo: DemoSource;
   let stored = '';
 
   beforeAll(async () => {
-    database = await createTestDatabase(code);
-    await writeDemoData({ [code]: database.sql }, { seed: 11, applications: 3_000 });
-    if (code === 'bz') stored = (await insertBzPerson(database.sql, { xm: '日期错', sfzh: BORN_2099 })).ryid;
-    if (code === 'aks') stored = String((await insertAksApplicant(database.sql, { fullName: '未来人', idCard: BORN_2099 })).id);
-    if (code === 'wlmq') {
-      stored = 'WLMQ-IMPOSSIBLE-1';
-      await insertWlmqDeclaration(database.sql, { declarationNo: stored, certNo: FEBRUARY_30, name: '二月三十' });
-    }
-    await database.sql.exec('ANALYZE');
-    const module = await loadRegionalModule(code);
-    connected = module.connect(prismaAdapterFor({ kind: 'postgres', url: database.url }), {
-      report: () => {},
-      // Prisma's event carries the parameters too; the project's type leaves them out (they may hold ID numbers).
-      onStatement: (statement) => statements.push({ query: statement.query, params: (statement as typeof statement & { params: string }).params }),
+    demo = await demoSource(code, {
+      seed: 11,
+      applications: 3_000,
+      before: async ({ sql }) => {
+        if (code === 'bz') stored = (await insertBzPerson(sql, { xm: '日期错', sfzh: BORN_2099 })).ryid;
+        if (code === 'aks') stored = String((await insertAksApplicant(sql, { fullName: '未来人', idCard: BORN_2099 })).id);
+        if (code === 'wlmq') {
+          stored = 'WLMQ-IMPOSSIBLE-1';
+          await insertWlmqDeclaration(sql, { declarationNo: stored, certNo: FEBRUARY_30, name: '二月三十' });
+        }
+        await sql.exec('ANALYZE');
+      },
     });
   });
   afterAll(async () => {
-    await connected?.disconnect();
-    await database?.drop();
+    await demo?.close();
   });
 
   it('finds the stored number with an impossible birth date through the birth-date index, reading no person row by scan', async () => {
-    const found = await connected.source.impossibleBirthDates('2026-12-01', 100);
+    const found = await demo.source.impossibleBirthDates('2026-12-01', 100);
     expect(found.localIds).toContain(stored);
     expect(found.total).toBe(found.localIds.length);
 
-    const scan = statements.find((statement) => statement.query.includes('gateway.id_number_birth_date'));
+    const scan = demo.statements.find((statement) => statement.query.includes('gateway.id_number_birth_date'));
     expect(scan).toBeDefined();
-    const { rows } = await database.sql.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${scan!.query}`, JSON.parse(scan!.params) as unknown[]);
+    const { rows } = await demo.database.sql.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${scan!.query}`, JSON.parse(scan!.params) as unknown[]);
     const plan = nodes(rows[0]!['QUERY PLAN'][0]!.Plan);
     expect(plan.map((node) => node['Index Name']).filter(Boolean)).toContain(INDEX[code]);
     expect(plan.filter((node) => node['Node Type'] === 'Seq Scan')).toEqual([]);

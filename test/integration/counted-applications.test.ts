@@ -5,49 +5,33 @@
  * year's counted applications, for keys of no row, or for none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDemoData } from '../../demo/writeDemoData.js';
-import { loadRegionalModule } from '../../app/regionalModules.js';
-import { prismaAdapterFor } from '../../platform/database/adapter.js';
-import type { ConnectedSource } from '../../subgraphs/template/module.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { demoSource, type DemoSource } from '../helpers/regionalSource.js';
 
 describe.each(['bz', 'aks', 'wlmq'] as const)('%s countedApplicationsInYear', (code) => {
-  let database: TestDatabase;
-  let connected: ConnectedSource;
-  let statements = 0;
-
+  let demo: DemoSource;
   beforeAll(async () => {
-    database = await createTestDatabase(code);
-    await writeDemoData({ [code]: database.sql }, { seed: 5, applications: 1_500 });
-    const module = await loadRegionalModule(code);
-    connected = module.connect(prismaAdapterFor({ kind: 'postgres', url: database.url }), {
-      report: () => {},
-      onStatement: () => {
-        statements++;
-      },
-    });
+    demo = await demoSource(code, { seed: 5, applications: 1_500 });
   });
   afterAll(async () => {
-    await connected?.disconnect();
-    await database?.drop();
+    await demo?.close();
   });
 
   it('reads only the applications named, as the whole year gives them, in one statement', async () => {
-    const year = await connected.source.countedApplicationsInYear(2024);
+    const year = await demo.source.countedApplicationsInYear(2024);
     expect(year.length).toBeGreaterThan(20);
     const picked = year.filter((_, index) => index % 7 === 0);
-    const otherYear = (await connected.source.countedApplicationsInYear(2019)).slice(0, 3).map((row) => row.localId);
-    const before = statements;
-    const byKey = await connected.source.countedApplicationsInYear(2024, [...picked.map((row) => row.localId), ...otherYear, 'no-such-key', '99999999']);
-    expect(statements - before).toBe(1);
+    const otherYear = (await demo.source.countedApplicationsInYear(2019)).slice(0, 3).map((row) => row.localId);
+    const before = demo.statements.length;
+    const byKey = await demo.source.countedApplicationsInYear(2024, [...picked.map((row) => row.localId), ...otherYear, 'no-such-key', '99999999']);
+    expect(demo.statements.length - before).toBe(1);
     const sorted = (rows: typeof year) => [...rows].sort((a, b) => a.localId.localeCompare(b.localId));
     expect(sorted(byKey)).toEqual(sorted(picked));
   });
 
   it('reads nothing for no keys, or keys that name no row', async () => {
-    const before = statements;
-    expect(await connected.source.countedApplicationsInYear(2024, [])).toEqual([]);
-    expect(statements - before).toBe(0);
-    expect(await connected.source.countedApplicationsInYear(2024, ['99999999'])).toEqual([]);
+    const before = demo.statements.length;
+    expect(await demo.source.countedApplicationsInYear(2024, [])).toEqual([]);
+    expect(demo.statements.length - before).toBe(0);
+    expect(await demo.source.countedApplicationsInYear(2024, ['99999999'])).toEqual([]);
   });
 });
