@@ -4,9 +4,13 @@
  * end-to-end tests (all in one process, so a test can stop one of them). The one module that
  * knows every part (docs/architecture.md); nothing below imports it.
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { REGIONS } from '../domain/regions.js';
 import { createGatewayService } from '../gateway/server.js';
 import type { Config } from '../platform/config.js';
+import { versionOfFiles } from '../platform/database/preparedEmbedded.js';
 import type { SqlClient } from '../platform/database/sql.js';
 import type { BaseContext } from '@apollo/server';
 import { startService, type RunningService, type ServiceOptions } from '../platform/http.js';
@@ -16,6 +20,17 @@ import { createRegionalService } from '../subgraphs/template/service.js';
 import { startMetricsListener, ServiceMetrics } from '../platform/metrics.js';
 import { manifestOperationNames } from '../platform/operationManifest.js';
 import { loadRegionalModule } from './regionalModules.js';
+
+/** The demo generator's sources and the domain code it draws with: what the demo rows depend on. */
+function demoGeneratorVersion(): string {
+  const sources = ['../demo/', '../domain/'].flatMap((folder) => {
+    const dir = fileURLToPath(new URL(folder, import.meta.url));
+    return readdirSync(dir)
+      .filter((file) => /\.[jt]s$/.test(file))
+      .map((file) => path.join(dir, file));
+  });
+  return versionOfFiles(sources);
+}
 
 export const SERVICE_NAMES = ['province', ...REGIONS.map((region) => region.code), 'gateway'] as const;
 
@@ -103,6 +118,7 @@ export async function startNamedService(name: string, config: Config, start: num
       const { writeDemoData } = await import('../demo/index.js');
       return writeDemoData({ [name]: sql }, { seed: config.demoSeed });
     },
+    fillEmbeddedVersion: `${demoGeneratorVersion()} seed ${config.demoSeed}`,
   });
   return started(await serve(regional), regional.close);
 }

@@ -79,6 +79,12 @@ export interface Config {
    * PROVINCE_DATABASE_URL.
    */
   provinceDataDir: string | null;
+  /**
+   * Where the embedded portal databases are prepared once (migrated, filled with demo data) and
+   * copied from at each start (platform/database/preparedEmbedded.ts); null builds each in memory
+   * at every start (tests, or EMBEDDED_DATA_DIR=memory). Unused for a region with a DATABASE_URL.
+   */
+  embeddedDataDir: string | null;
   /** Seed of the demo-data generator on the embedded default. */
   demoSeed: number;
   /** How the gateway verifies clients' bearer tokens (platform/auth.ts). */
@@ -221,6 +227,7 @@ const variables = z.object({
   DATABASE_QUERY_TIMEOUT_MS: wholeNumber(1, 3_600_000).default(10_000),
   DATABASE_CONNECT_RETRY_MS: wholeNumber(0, 600_000).default(1_000),
   PROVINCE_DATA_DIR: z.string().optional(),
+  EMBEDDED_DATA_DIR: z.string().optional(),
   DEMO_SEED: wholeNumber(0, 2 ** 31 - 1).default(20_240_707),
   // At most a year: a hold is for one review year, and a longer one would never lapse in practice.
   ANNUAL_REVIEW_CLAIM_TTL_SECONDS: wholeNumber(1, 366 * 24 * 3600).default(DEFAULT_ANNUAL_REVIEW_CLAIM_TTL_SECONDS),
@@ -301,6 +308,12 @@ function provinceDataDir(env: Variables): string | null {
   return env.PROVINCE_DATA_DIR ?? (env.NODE_ENV === 'test' ? null : '.data/province');
 }
 
+/** The embedded portal databases' templates: .data/embedded unless in tests or set to `memory`. */
+function embeddedDataDir(env: Variables): string | null {
+  if (env.EMBEDDED_DATA_DIR === 'memory') return null;
+  return env.EMBEDDED_DATA_DIR ?? (env.NODE_ENV === 'test' ? null : '.data/embedded');
+}
+
 export function loadConfig(env: Env = process.env, regions: readonly string[] = REGIONS.map((region) => region.code)): Config {
   const services = ['province', ...regions];
   // Compose and shells pass an unset variable as `NAME=`: empty means unset.
@@ -362,6 +375,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
       connectRetryMs: values.DATABASE_CONNECT_RETRY_MS,
     },
     provinceDataDir: provinceDataDir(values),
+    embeddedDataDir: embeddedDataDir(values),
     demoSeed: values.DEMO_SEED,
     annualReviewClaimTtlSeconds: values.ANNUAL_REVIEW_CLAIM_TTL_SECONDS,
     auth: {

@@ -5,9 +5,17 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { SqlClient } from './sql.js';
 
+/**
+ * PostgreSQL settings of every embedded database. shared_buffers at PostgreSQL's default (128MB)
+ * made each instance's WebAssembly memory 189 MiB, at 16MB 128 MiB (PGlite's smallest); the demo
+ * databases (a few MB each) still fit in it whole.
+ */
+export const EMBEDDED_POSTGRES_SETTINGS: readonly string[] = ['shared_buffers=16MB'];
+
 /** An embedded database kept in `dataDir`, or in memory (gone at exit) when no dir is given. */
 export async function openEmbeddedDatabase(dataDir?: string): Promise<PGlite> {
-  return dataDir === undefined ? PGlite.create() : PGlite.create(dataDir);
+  const options = { postgresqlconf: [...EMBEDDED_POSTGRES_SETTINGS] };
+  return dataDir === undefined ? PGlite.create(options) : PGlite.create(dataDir, options);
 }
 
 let savepointCounter = 0;

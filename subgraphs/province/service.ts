@@ -4,7 +4,7 @@
  * embedded PGlite like the regions). For claims and the conflicts report it calls the regional
  * subgraphs itself (regionCalls.ts), at the URLs the gateway uses.
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { offlinePlugins } from '../../platform/offline.js';
@@ -13,6 +13,7 @@ import { bearerToken, createInternalTokenVerifier } from '../../platform/auth.js
 import type { Config } from '../../platform/config.js';
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
 import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
+import { freshCluster } from '../../platform/database/preparedEmbedded.js';
 import { createPostgresClient } from '../../platform/database/postgres.js';
 import type { SqlClient } from '../../platform/database/sql.js';
 import { tracedSqlClient } from '../../platform/database/traced.js';
@@ -30,6 +31,16 @@ import { createRegionCalls } from './regionCalls.js';
 import { createMergedList } from './mergedList.js';
 import { createRegionClient } from './regionClient.js';
 import { createProvinceSchema, type ProvinceContext } from './schema.js';
+
+/**
+ * A first start: the province's folder gets a copy of the fresh cluster the portal databases are
+ * prepared from (platform/database/preparedEmbedded.ts), instead of an `initdb` of its own.
+ */
+async function provideCluster(dataDir: string, templates: string | null): Promise<void> {
+  const empty = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  if (empty && templates !== null) cpSync(await freshCluster(templates), dataDir, { recursive: true });
+  else mkdirSync(dataDir, { recursive: true });
+}
 
 /**
  * The province database: the configured server (migrated by `npm run db:migrate`), or an embedded
@@ -50,7 +61,7 @@ async function openProvinceDatabase(config: Config, metrics: ServiceMetrics): Pr
     metrics.pool('province', () => sql.poolUsage());
     return { sql: traced(sql), close: () => sql.close() };
   }
-  if (config.provinceDataDir) mkdirSync(config.provinceDataDir, { recursive: true });
+  if (config.provinceDataDir) await provideCluster(config.provinceDataDir, config.embeddedDataDir);
   const db = await openEmbeddedDatabase(config.provinceDataDir ?? undefined);
   const sql = createEmbeddedClient(db);
   await migrate(sql, regionMigrationsDir('province'));

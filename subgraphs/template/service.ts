@@ -13,7 +13,8 @@ import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/ad
 import { createEmbeddedClient, openEmbeddedDatabase } from '../../platform/database/embedded.js';
 import type { SqlClient } from '../../platform/database/sql.js';
 import { tracedPrismaAdapter } from '../../platform/database/traced.js';
-import { migrate, regionMigrationsDir } from '../../platform/database/migrate.js';
+import { migrate, readMigrations, regionMigrationsDir } from '../../platform/database/migrate.js';
+import { openPreparedDatabase } from '../../platform/database/preparedEmbedded.js';
 import { subgraphErrorFormatter } from '../../platform/errors.js';
 import type { ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
@@ -42,20 +43,47 @@ export interface RegionalServiceOptions {
    * app/services.ts, so that the template does not depend on the generator); returns a summary to log.
    */
   fillEmbedded?: (sql: SqlClient) => Promise<unknown>;
+  /**
+   * What `fillEmbedded` writes depends on (the generator's sources, the seed). With it and
+   * `config.embeddedDataDir`, the filled database is prepared once and copied at each start.
+   */
+  fillEmbeddedVersion?: string;
 }
 
 /** The embedded default: an in-process database, migrated and filled by `fill`. */
 async function embeddedAdapter(
   module: RegionalModule,
-  fill: RegionalServiceOptions['fillEmbedded'],
+  options: RegionalServiceOptions,
+  dataDir: string | null,
   log: Logger,
 ): Promise<{ adapter: PrismaAdapter; close(): Promise<void> }> {
-  const db = await openEmbeddedDatabase();
-  const sql = createEmbeddedClient(db);
-  await migrate(sql, module.migrations ?? regionMigrationsDir(module.region.code));
+  const migrations = module.migrations ?? regionMigrationsDir(module.region.code);
   // A region the demo generator does not know brings its own rows.
-  const filler = module.demoRows ?? fill;
-  const summary = filler ? await filler(sql) : null;
+  const filler = module.demoRows ?? options.fillEmbedded;
+  const fill = async (sql: SqlClient) => {
+    await migrate(sql, migrations);
+    return filler ? filler(sql) : null;
+  };
+  // Rows a module brings have no version to name a template by: built at every start.
+  if (dataDir !== null && !module.demoRows && options.fillEmbeddedVersion !== undefined) {
+    const applied = (await readMigrations(migrations)).map((migration) => `${migration.name} ${migration.checksum}`);
+    let summary: unknown = null;
+    const opened = await openPreparedDatabase({
+      root: dataDir,
+      name: module.region.code,
+      version: [...applied, `fill ${filler ? options.fillEmbeddedVersion : 'none'}`].join('\n'),
+      prepare: async (db) => {
+        summary = await fill(createEmbeddedClient(db));
+      },
+    });
+    log.info(
+      { demo: summary, dataDir },
+      opened.prepared ? 'embedded database prepared (migrated, filled with demo data) and opened from a copy' : 'embedded database opened from a copy of its prepared data',
+    );
+    return { adapter: prismaAdapterFor({ kind: 'embedded', db: opened.db }), close: opened.close };
+  }
+  const db = await openEmbeddedDatabase();
+  const summary = await fill(createEmbeddedClient(db));
   log.info({ demo: summary }, filler ? 'embedded database migrated and filled with demo data' : 'embedded database migrated, left empty');
   return { adapter: prismaAdapterFor({ kind: 'embedded', db }), close: () => db.close() };
 }
@@ -83,7 +111,7 @@ export async function createRegionalService(
           }),
           close: async () => {},
         }
-      : await embeddedAdapter(module, options.fillEmbedded, log);
+      : await embeddedAdapter(module, options, config.embeddedDataDir, log);
 
   const report = loggingReporter(log);
   // While tracing is on, each statement the region's Prisma client sends is a span (platform/tracing.ts).
