@@ -12,6 +12,7 @@
  */
 import { checkCharacter } from '../domain/idNumber.js';
 import { createIdentity } from '../platform/identity.js';
+import { shippedManifest } from '../platform/operationManifest.js';
 import { createCursorCodec } from '../subgraphs/template/cursor.js';
 import type { BenchRegion } from './dataset.js';
 
@@ -242,7 +243,7 @@ function analystVariables(query: AnalystQuery, after: string | null): Record<str
 /**
  * What the dashboard page (gateway/web/dashboard.js) sends when a screen loads or refreshes: the
  * ten-year trend, the year's breakdown by series, level, review kind and status, and the review
- * calendar, built here exactly as the page builds them. A screen's state is its region, series
+ * calendar: the page's operations of the trusted documents, with its variables. A screen's state is its region, series
  * and year; most screens show the default (every region, every series, the latest year).
  */
 const DASHBOARD_YEARS = YEARS;
@@ -257,25 +258,21 @@ export const DASHBOARD_SCREENS: ReadonlyArray<{ region: BenchRegion | null; seri
   { region: 'aks', series: 'HEALTH', year: 2023 },
 ];
 
-const ROW_FIELDS = 'count perturbed';
-function dashboardTrend(series: string | null, region: string | null): string {
+/** The page's statistics as bz's subgraph answers them straight (the floor): the same fields, by bz's region entity. */
+const ROW_FIELDS = 'series count perturbed';
+function floorDashboardTrend(series: string | null): string {
   const group = series ? '[SERIES]' : '[]';
-  const fields = (series ? 'series ' : '') + ROW_FIELDS;
-  const parts = DASHBOARD_YEARS.map((year) => `y${year}: statistics(year: ${year}, groupBy: ${group}) { ${fields} }`);
-  return region === 'floor' ? parts.join(' ') : `query DashboardTrend($codes: [String!]) { regions(codes: $codes) { code ${parts.join(' ')} } }`;
+  return DASHBOARD_YEARS.map((year, index) => `y${index}: statistics(year: ${year}, groupBy: ${group}) { ${ROW_FIELDS} }`).join(' ');
 }
-function dashboardBreakdown(series: string | null, floor = false): string {
+function floorDashboardBreakdown(series: string | null): string {
   const prefix = series ? 'SERIES, ' : '';
-  const extra = series ? 'series ' : '';
-  const inner =
-    `series: statistics(year: $year, groupBy: [SERIES]) { series ${ROW_FIELDS} } ` +
-    `level: statistics(year: $year, groupBy: [${prefix}LEVEL]) { ${extra}level ${ROW_FIELDS} } ` +
-    `reviewKind: statistics(year: $year, groupBy: [${prefix}REVIEW_KIND]) { ${extra}reviewKind ${ROW_FIELDS} } ` +
-    `status: statistics(year: $year, groupBy: [${prefix}STATUS]) { ${extra}status ${ROW_FIELDS} }`;
-  return floor ? inner : `query DashboardBreakdown($year: Int, $codes: [String!]) { regions(codes: $codes) { code ${inner} } }`;
+  return (
+    `series: statistics(year: $year, groupBy: [SERIES]) { ${ROW_FIELDS} } ` +
+    `level: statistics(year: $year, groupBy: [${prefix}LEVEL]) { level ${ROW_FIELDS} } ` +
+    `reviewKind: statistics(year: $year, groupBy: [${prefix}REVIEW_KIND]) { reviewKind ${ROW_FIELDS} } ` +
+    `status: statistics(year: $year, groupBy: [${prefix}STATUS]) { status ${ROW_FIELDS} }`
+  );
 }
-const DASHBOARD_CALENDAR =
-  'query DashboardCalendar($year: Int, $region: String) { reviewBatches(year: $year, region: $region) { code region year title windows { kind status opensAt closesAt tentative } } }';
 
 /** Request bodies (JSON) for one workload, cycled through by the load generator. */
 export function gatewayBodies(workload: WorkloadName, sample: PersonSample, count: number, identitySecret: string): string[] {
@@ -290,12 +287,19 @@ export function gatewayBodies(workload: WorkloadName, sample: PersonSample, coun
   }
   if (workload === 'dashboard statistics') {
     // The page's three requests per screen, in the order it sends them (the series filter applies to the charts only).
+    // The page sends the dashboard operations of the trusted documents, what varies in variables.
+    const operation = (name: string) => shippedManifest().operations.find((candidate) => candidate.name === name)!.body;
     return DASHBOARD_SCREENS.flatMap((screen) => {
       const codes = screen.region ? [screen.region] : null;
+      const by = (dimension: string) => (screen.series ? ['SERIES', dimension] : [dimension]);
+      const slots = Object.fromEntries(DASHBOARD_YEARS.map((year, index) => [`y${index}`, year]));
       return [
-        JSON.stringify({ query: dashboardTrend(screen.series, null), variables: { codes } }),
-        JSON.stringify({ query: dashboardBreakdown(screen.series), variables: { year: screen.year, codes } }),
-        JSON.stringify({ query: DASHBOARD_CALENDAR, variables: { year: screen.year, region: screen.region } }),
+        JSON.stringify({ query: operation('DashboardTrend'), variables: { codes, groupBy: screen.series ? ['SERIES'] : [], ...slots } }),
+        JSON.stringify({
+          query: operation('DashboardBreakdown'),
+          variables: { year: screen.year, codes, byLevel: by('LEVEL'), byReviewKind: by('REVIEW_KIND'), byStatus: by('STATUS') },
+        }),
+        JSON.stringify({ query: operation('DashboardCalendar'), variables: { year: screen.year, region: screen.region } }),
       ];
     });
   }
@@ -322,8 +326,8 @@ export function floorBodies(workload: WorkloadName, sample: PersonSample, count:
   if (workload === 'dashboard statistics') {
     // bz's share of the page's statistics requests (the calendar is the province's alone).
     return DASHBOARD_SCREENS.flatMap((screen) => [
-      JSON.stringify({ query: bzRegion(dashboardTrend(screen.series, 'floor')) }),
-      JSON.stringify({ query: bzRegion(dashboardBreakdown(screen.series, true)).replace('query Floor {', 'query Floor($year: Int) {'), variables: { year: screen.year } }),
+      JSON.stringify({ query: bzRegion(floorDashboardTrend(screen.series)) }),
+      JSON.stringify({ query: bzRegion(floorDashboardBreakdown(screen.series)).replace('query Floor {', 'query Floor($year: Int) {'), variables: { year: screen.year } }),
     ]);
   }
   const identity = createIdentity(identitySecret);

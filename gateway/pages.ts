@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { APPLICATION_STATUSES, REVIEW_KINDS, TITLE_LEVELS, TITLE_SERIES } from '../domain/codes.js';
 import { REGIONS } from '../domain/regions.js';
 import type { AuthConfig } from '../platform/config.js';
+import { shippedManifest } from '../platform/operationManifest.js';
 import { mintDevelopmentToken } from './developmentToken.js';
 
 const require = createRequire(import.meta.url);
@@ -53,6 +54,15 @@ function labelsScript(): string {
   return `window.XJZC_LABELS = ${JSON.stringify(labels)};\n`;
 }
 
+/**
+ * The dashboard role's operations by name, from the shipped manifest (operations/dashboard/*.graphql):
+ * the page sends these texts exactly, so that TRUSTED_DOCUMENTS=enforce lets it through.
+ */
+function operationsScript(): string {
+  const dashboard = shippedManifest().operations.filter((operation) => operation.roles.includes('dashboard'));
+  return `window.XJZC_OPERATIONS = ${JSON.stringify(Object.fromEntries(dashboard.map((operation) => [operation.name, operation.body])))};\n`;
+}
+
 export function createPageRoutes(options: { auth: AuthConfig; developmentTokens: boolean }) {
   const assets: Record<string, Asset> = {
     'dashboard.js': { type: 'text/javascript', file: path.join(WEB, 'dashboard.js') },
@@ -82,6 +92,7 @@ export function createPageRoutes(options: { auth: AuthConfig; developmentTokens:
     return body;
   };
   const labels = Buffer.from(labelsScript(), 'utf8');
+  const operations = Buffer.from(operationsScript(), 'utf8');
 
   const send = (res: ServerResponse, type: string, body: Buffer | string, cacheControl = 'no-cache') => {
     res.statusCode = 200;
@@ -106,6 +117,10 @@ export function createPageRoutes(options: { auth: AuthConfig; developmentTokens:
     }
     if (pathname === '/assets/labels.js') {
       send(res, 'text/javascript', labels);
+      return true;
+    }
+    if (pathname === '/assets/operations.js') {
+      send(res, 'text/javascript', operations);
       return true;
     }
     if (pathname.startsWith('/assets/')) {

@@ -8,6 +8,7 @@
 (function () {
   var L = window.XJZC_LABELS;
   var TOKEN = window.XJZC_TOKEN;
+  // As many as DashboardTrend has year slots ($y0…$y9).
   var YEARS_SHOWN = 10;
   var REGION_COLORS = { bz: '#b91c1c', aks: '#1d4ed8', wlmq: '#047857' };
   var FALLBACK_COLORS = ['#7c3aed', '#c2410c', '#0e7490'];
@@ -55,35 +56,31 @@
     });
   }
 
-  // A dashboard's counts are perturbed by the cell-key method (`perturbed`); a null count would be withheld.
-  function rowFields() {
-    return 'count perturbed';
+  // The page sends only the dashboard role's trusted operations (operations/dashboard/*.graphql,
+  // served as window.XJZC_OPERATIONS), their text exactly, so TRUSTED_DOCUMENTS=enforce lets them
+  // through; what varies goes in variables. DashboardTrend has one slot per year shown ($y0…$y9).
+  var OPERATIONS = window.XJZC_OPERATIONS;
+
+  function trendVariables(codes) {
+    var variables = { codes: codes, groupBy: state.series ? ['SERIES'] : [] };
+    years.forEach(function (year, index) { variables['y' + index] = year; });
+    return variables;
   }
 
-  function trendQuery() {
-    var group = state.series ? '[SERIES]' : '[]';
-    var fields = (state.series ? 'series ' : '') + rowFields();
-    var parts = years.map(function (year) {
-      return 'y' + year + ': statistics(year: ' + year + ', groupBy: ' + group + ') { ' + fields + ' }';
+  // The answer's year slots (y0…y9) under their years (y2015…y2024), as the charts read them.
+  function byYear(regions) {
+    return (regions || []).map(function (region) {
+      if (!region) return region;
+      var named = { code: region.code };
+      years.forEach(function (year, index) { named['y' + year] = region['y' + index]; });
+      return named;
     });
-    return 'query DashboardTrend($codes: [String!]) { regions(codes: $codes) { code ' + parts.join(' ') + ' } }';
   }
 
-  function breakdownQuery() {
-    var prefix = state.series ? 'SERIES, ' : '';
-    var extra = state.series ? 'series ' : '';
-    var f = rowFields();
-    return (
-      'query DashboardBreakdown($year: Int, $codes: [String!]) { regions(codes: $codes) { code ' +
-      'series: statistics(year: $year, groupBy: [SERIES]) { series ' + f + ' } ' +
-      'level: statistics(year: $year, groupBy: [' + prefix + 'LEVEL]) { ' + extra + 'level ' + f + ' } ' +
-      'reviewKind: statistics(year: $year, groupBy: [' + prefix + 'REVIEW_KIND]) { ' + extra + 'reviewKind ' + f + ' } ' +
-      'status: statistics(year: $year, groupBy: [' + prefix + 'STATUS]) { ' + extra + 'status ' + f + ' } } }'
-    );
+  function breakdownVariables(codes) {
+    var by = function (dimension) { return state.series ? ['SERIES', dimension] : [dimension]; };
+    return { year: state.year, codes: codes, byLevel: by('LEVEL'), byReviewKind: by('REVIEW_KIND'), byStatus: by('STATUS') };
   }
-
-  var CALENDAR_QUERY =
-    'query DashboardCalendar($year: Int, $region: String) { reviewBatches(year: $year, region: $region) { code region year title windows { kind status opensAt closesAt tentative } } }';
 
   // ---- cells ----------------------------------------------------------------------------------
   // What a statistics row shows: its count, or that it is withheld, or that it is perturbed.
@@ -355,15 +352,15 @@
     var started = performance.now();
     var done = function (name) { return function () { if (mine === generation) chart(name).hideLoading(); }; };
 
-    var trend = graphql(trendQuery(), { codes: codes }).then(function (body) {
+    var trend = graphql(OPERATIONS.DashboardTrend, trendVariables(codes)).then(function (body) {
       if (mine !== generation) return body;
       // A region that did not answer has no statistics at all: left out and named, never drawn as withheld.
-      drawTrend(answeredRegions(body.data.regions).filter(function (region) {
+      drawTrend(answeredRegions(byYear(body.data.regions)).filter(function (region) {
         return years.some(function (year) { return region['y' + year] !== null && region['y' + year] !== undefined; });
       }));
       return body;
     });
-    var breakdown = graphql(breakdownQuery(), { year: state.year, codes: codes }).then(function (body) {
+    var breakdown = graphql(OPERATIONS.DashboardBreakdown, breakdownVariables(codes)).then(function (body) {
       if (mine !== generation) return body;
       var regions = answeredRegions(body.data.regions).filter(function (region) { return region.series !== null; });
       drawBreakdown('series', 'series', regions, true);
@@ -372,7 +369,7 @@
       drawBreakdown('status', 'status', regions, true);
       return body;
     });
-    var calendar = graphql(CALENDAR_QUERY, { year: state.year, region: state.region || null }).then(function (body) {
+    var calendar = graphql(OPERATIONS.DashboardCalendar, { year: state.year, region: state.region || null }).then(function (body) {
       if (mine !== generation) return body;
       drawCalendar(body.data.reviewBatches || []);
       return body;
@@ -405,7 +402,7 @@
   function start() {
     $('token-panel').hidden = true;
     $('charts').hidden = false;
-    return graphql('query DashboardSetup { reviewBatches { year } }', {})
+    return graphql(OPERATIONS.DashboardSetup, {})
       .then(function (body) {
         var latest = Math.max.apply(null, body.data.reviewBatches.map(function (batch) { return batch.year; }).concat(body.data.reviewBatches.length ? [] : [new Date().getFullYear()]));
         years = [];

@@ -11,6 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoData } from '../../demo/writeDemoData.js';
 import { REGIONS } from '../../domain/regions.js';
+import { startNamedService } from '../../app/services.js';
+import { shippedManifest } from '../../platform/operationManifest.js';
 import { gatewayHeaders, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,15 +30,15 @@ interface Watched {
   consoleErrors: string[];
 }
 
-/** A page that records every request to another origin and every console error. */
-async function openPage(width: number, height: number): Promise<Watched> {
+/** A page that records every request to another origin than `pageOrigin` and every console error. */
+async function openPage(width: number, height: number, pageOrigin = (): string => origin): Promise<Watched> {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   const watched: Watched = { page, foreign: [], consoleErrors: [] };
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (url.protocol === 'data:' || url.protocol === 'blob:') return;
-    if (url.origin !== origin) watched.foreign.push(request.url());
+    if (url.origin !== pageOrigin()) watched.foreign.push(request.url());
   });
   page.on('console', (message) => {
     if (message.type() === 'error') watched.consoleErrors.push(message.text());
@@ -199,6 +201,56 @@ describe('the dashboard page', () => {
     expect([...consoleErrors, ...shared.consoleErrors]).toEqual([]);
     await page.context().close();
     await shared.page.context().close();
+  }, 120_000);
+
+  it('sends only the dashboard operations of the trusted documents, so it works under TRUSTED_DOCUMENTS=enforce', async () => {
+    // A second gateway over the same subgraphs, enforcing.
+    const subgraphUrls = Object.fromEntries([...system.services].filter(([name]) => name !== 'gateway').map(([name, service]) => [name, service.url]));
+    const enforcing = await startNamedService('gateway', { ...system.config, subgraphUrls, trustedDocuments: 'enforce' }, 0);
+    const enforcingOrigin = new URL(enforcing.url).origin;
+    try {
+      // Enforced indeed: an ad-hoc query of the dashboard role is refused.
+      const adHoc = await fetch(enforcing.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await gatewayHeaders({ role: 'dashboard' })) },
+        body: JSON.stringify({ query: '{ regions { code } }' }),
+      });
+      expect(adHoc.status).toBe(403);
+
+      const { page, foreign, consoleErrors } = await openPage(1366, 768, () => enforcingOrigin);
+      const sent: string[] = [];
+      const statuses: number[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/graphql') sent.push((JSON.parse(request.postData() ?? '{}') as { query: string }).query);
+      });
+      page.on('response', (response) => {
+        if (new URL(response.url()).pathname === '/graphql') statuses.push(response.status());
+      });
+      await page.goto(`${enforcingOrigin}/dashboard?year=2024#token=${await token('dashboard')}`);
+      await waitForCharts(page);
+      // The series filter changes the trend's and the breakdown's grouping: their variables, not their text.
+      await page.selectOption('#filter-series', 'ENGINEERING');
+      await page.waitForFunction(() => (globalThis as unknown as PageGlobals).location.search.includes('series=ENGINEERING'));
+      await page.waitForSelector('body[data-state="ready"]');
+      expect(await page.getAttribute('body', 'data-missing-regions')).toBe('');
+      expect((await page.textContent('#errors'))?.trim() ?? '').toBe('');
+
+      const dashboardBodies = new Set(shippedManifest().operations.filter((operation) => operation.roles.includes('dashboard')).map((operation) => operation.body));
+      expect(sent.length).toBeGreaterThanOrEqual(7);
+      expect(sent.filter((query) => !dashboardBodies.has(query))).toEqual([]);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      // And the numbers are the API's: ENGINEERING by level, every region.
+      const engineering = (await statistics(2024, 'SERIES, LEVEL')).flatMap((region) =>
+        region.statistics!.filter((row) => row.series === 'ENGINEERING').map(shownText),
+      );
+      expect(engineering.length).toBeGreaterThan(0);
+      expectShown(await textsOf(page, 'level'), engineering);
+      expect(foreign).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await enforcing.stop();
+    }
   }, 120_000);
 
   it('asks for a token when it has none, and offers no development token outside development', async () => {
