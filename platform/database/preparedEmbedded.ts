@@ -15,7 +15,8 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EMBEDDED_POSTGRES_SETTINGS, openEmbeddedDatabase } from './embedded.js';
@@ -138,7 +139,7 @@ export async function openPreparedDatabase(options: PreparedDatabaseOptions): Pr
   let prepared = false;
   if (!existsSync(template)) {
     const building = path.join(root, `.building-${name}-${uniqueSuffix()}`);
-    cpSync(await freshCluster(root), building, { recursive: true });
+    await cp(await freshCluster(root), building, { recursive: true });
     const db = await openEmbeddedDatabase(building);
     try {
       await options.prepare(db);
@@ -150,14 +151,15 @@ export async function openPreparedDatabase(options: PreparedDatabaseOptions): Pr
     prepared = true;
   }
   const copy = path.join(root, `run-${name}-${uniqueSuffix()}`);
-  cpSync(template, copy, { recursive: true });
+  // Asynchronous: the copy runs on libuv's threads while the other services of the process start.
+  await cp(template, copy, { recursive: true });
   const db = await openEmbeddedDatabase(copy);
   return {
     db,
     prepared,
     close: async () => {
       await db.close();
-      rmSync(copy, { recursive: true, force: true });
+      await rm(copy, { recursive: true, force: true });
     },
   };
 }
