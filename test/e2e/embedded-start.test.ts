@@ -3,7 +3,8 @@
  * it (`node dist/scripts/start.js`, here with NODE_ENV=production and its secrets): the five
  * services in one process, each on its own port; the portal databases prepared once into
  * EMBEDDED_DATA_DIR and opened from copies; the README's first example answered exactly as the
- * README shows it; SIGTERM and SIGINT stop everything with exit code 0, leaving no copy behind.
+ * README shows it; SIGHUP reloads the gateway's supergraph and stops nothing; SIGTERM and SIGINT
+ * stop everything with exit code 0, leaving no copy behind.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { REGIONS } from '../../domain/regions.js';
 import { mintDevelopmentToken } from '../../gateway/developmentToken.js';
 import { loadConfig } from '../../platform/config.js';
 import { PRODUCTION_SECRETS, SERVICES } from '../helpers/processSystem.js';
+import { scrape } from '../helpers/prometheus.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -126,12 +128,18 @@ describe('npm start on the embedded default', () => {
     expect(existsSync(path.join(env.PROVINCE_DATA_DIR!, 'PG_VERSION'))).toBe(true);
   }, 240_000);
 
-  it('opens copies of the prepared databases on the next start, with the same answer, and stops on SIGINT', async () => {
+  it('opens copies of the prepared databases on the next start, with the same answer, reloads on SIGHUP and stops on SIGINT', async () => {
     const system = await start(env);
     try {
       const opened = system.output().match(/opened from a copy of its prepared data/g) ?? [];
       expect(opened).toHaveLength(REGIONS.length);
       expect(system.output()).not.toMatch(/embedded database prepared/);
+      expect(await askReadmeQuestion()).toEqual(readmeFirstExample().answer);
+      // SIGHUP reloads the gateway's supergraph (the same file: unchanged) and stops nothing.
+      system.child.kill('SIGHUP');
+      const reloads = async () => (await scrape(`http://127.0.0.1:${env.METRICS_PORT}/metrics`)).sum('xjzc_supergraph_reloads_total', { outcome: 'unchanged' });
+      await expect.poll(reloads, { timeout: 15_000 }).toBe(1);
+      expect(system.child.exitCode).toBeNull();
       expect(await askReadmeQuestion()).toEqual(readmeFirstExample().answer);
     } finally {
       system.child.kill('SIGINT');
