@@ -26,6 +26,7 @@ import { shippedManifest, type OperationManifest } from '../platform/operationMa
 import { createCsvExport } from './export.js';
 import { createPageRoutes } from './pages.js';
 import { createSupergraphSource, type LoadedSupergraph, type ReloadOutcome } from './supergraphSource.js';
+import { responseCache } from './responseCache.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -178,6 +179,8 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       ...(options.admission ? [admissionPlugin<GatewayRequestContext>(options.admission)] : []),
       trustedDocumentsPlugin<GatewayRequestContext>({ manifest, mode: options.trustedDocuments ?? 'log', metrics }),
       ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
+      // Last of the plugins that answer: everything above decides before a kept answer is served.
+      responseCache<GatewayRequestContext>(),
       operationLogPlugin(metrics.operationLabel),
       metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),
     ],

@@ -16,7 +16,9 @@ import {
   type RegionFacts,
   type ReviewBatch,
 } from '../../domain/eligibility/index.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
+import { cacheAtMost, CONFIGURATION_MAX_AGE_SECONDS } from '../cacheHints.js';
 import { denyDerived, requireNameableApplication, type AccessContext } from '../access.js';
 import { derivedFor } from '../accessMatrix.js';
 import { eligibilityFor } from './reasonView.js';
@@ -50,11 +52,27 @@ function batchForGraph(batch: ReviewBatch) {
   };
 }
 
+function configurationField<K extends 'windows' | 'fees' | 'submissionLimit'>(name: K) {
+  return (batch: ReturnType<typeof batchForGraph>, _args: unknown, _context: unknown, info: GraphQLResolveInfo) => {
+    cacheAtMost(info, CONFIGURATION_MAX_AGE_SECONDS);
+    return batch[name];
+  };
+}
+
 export function eligibilityResolvers(regions: readonly RegionDefinition[], now: () => Date = () => new Date()) {
   return {
     Query: {
-      reviewBatches: (_root: unknown, args: { year?: number | null; region?: string | null }) =>
-        reviewBatches({ year: args.year ?? null, region: args.region ?? null }).map(batchForGraph),
+      reviewBatches: (_root: unknown, args: { year?: number | null; region?: string | null }, _context: unknown, info: GraphQLResolveInfo) => {
+        cacheAtMost(info, CONFIGURATION_MAX_AGE_SECONDS);
+        return reviewBatches({ year: args.year ?? null, region: args.region ?? null }).map(batchForGraph);
+      },
+    },
+    // The batches are the notices as shipped (domain/eligibility/batches.json): their parts may be
+    // reused as long as the list (subgraphs/cacheHints.ts; a field returning objects needs its own hint).
+    ReviewBatch: {
+      windows: configurationField('windows'),
+      fees: configurationField('fees'),
+      submissionLimit: configurationField('submissionLimit'),
     },
     Person: {
       eligibility(

@@ -13,6 +13,7 @@ import { checkYear } from '../../platform/input.js';
 import type { Principal } from '../../platform/auth.js';
 import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
+import { cacheAtMost, CONFIGURATION_MAX_AGE_SECONDS } from '../cacheHints.js';
 import { requireNameableApplication, withAccessMatrix } from '../access.js';
 import type { AccessLog } from './accessLog.js';
 import { NO_CLAIM_LEDGER, type ClaimsModule } from './claims/resolvers.js';
@@ -105,7 +106,9 @@ export function createProvinceSchema(
         if (!accessLog) return [];
         return accessLog.list(args.personKey, first);
       },
-      regions(_root: unknown, args: { codes?: string[] | null }) {
+      regions(_root: unknown, args: { codes?: string[] | null }, _context: unknown, info: GraphQLResolveInfo) {
+        // The registry is configuration (subgraphs/cacheHints.ts); each region's fields carry their own hints.
+        cacheAtMost(info, CONFIGURATION_MAX_AGE_SECONDS);
         const unknown = (args.codes ?? []).filter((code) => !regions.some((region) => region.code === code));
         if (unknown.length > 0) {
           throw userInputError(
@@ -149,6 +152,7 @@ export function createProvinceSchema(
     ...resolvers,
     Query: { ...resolvers.Query, ...eligibility.Query, ...claims.resolvers.Query },
     Person: { ...resolvers.Person, ...eligibility.Person },
+    ReviewBatch: eligibility.ReviewBatch,
   };
   // `counted` and `undecided` carry other regions' applications, gathered in full for the verdict:
   // the access matrix applies to what a client reads of them as it does in the regions.

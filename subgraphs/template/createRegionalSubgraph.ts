@@ -3,7 +3,7 @@
  * region is its RegionalSource (its Prisma model and mapping module) and its registry entry.
  */
 import type DataLoader from 'dataloader';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { TITLE_LEVELS } from '../../domain/codes.js';
 import { REGIONS, type RegionDefinition } from '../../domain/regions.js';
 import type { Application } from '../../domain/types.js';
@@ -13,6 +13,7 @@ import { checkPageSize, checkYear, PAGE_SIZE } from '../../platform/input.js';
 import { InvalidPersonRefError, type Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import { buildSubgraph, recordTypeName, regionalSubgraphSdl, regionTypeName, type SubgraphResolvers } from '../../schema/sdl.js';
+import { cacheAtMost, CONFIGURATION_MAX_AGE_SECONDS, neverCache } from '../cacheHints.js';
 import { publishStatistics, requireReadableFilter, withAccessMatrix } from '../access.js';
 import { derivedFor, forProvince, forProvinceList } from '../accessMatrix.js';
 import type { CursorCodec } from './cursor.js';
@@ -66,7 +67,8 @@ export function regionalResolvers(
   { identity, cursors, cellKeySeed }: RegionalSecrets,
   options: RegionalOptions = {},
 ): SubgraphResolvers {
-  const statistics = createStatisticsCache(source, { maxAgeSeconds: options.statisticsMaxAgeSeconds ?? DEFAULT_STATISTICS_MAX_AGE_SECONDS, cellKeySeed });
+  const maxAgeSeconds = options.statisticsMaxAgeSeconds ?? DEFAULT_STATISTICS_MAX_AGE_SECONDS;
+  const statistics = createStatisticsCache(source, { maxAgeSeconds, cellKeySeed });
   // By ID number in one statement (RegionalSource.applicationsByIdNumber): the duplicate check's
   // hot path, which needs no people lookup first.
   const applicationsOf = (parent: RecordParent, context: RegionalContext) => context.loaders.applicationsByIdNumber.load(parent.idNumber);
@@ -92,7 +94,9 @@ export function regionalResolvers(
     [recordTypeName(region)]: {
       // Async, so that a bad reference fails its own entity (path _entities.<i>), not every entity
       // of the call: @apollo/subgraph turns a synchronous throw into an error on all of _entities.
-      async __resolveReference(reference: { personRef: string }): Promise<RecordParent> {
+      async __resolveReference(reference: { personRef: string }, _context: RegionalContext, info: GraphQLResolveInfo): Promise<RecordParent> {
+        // A person's records are never reused (subgraphs/cacheHints.ts), whatever shares the call.
+        neverCache(info);
         try {
           return { personRef: reference.personRef, idNumber: identity.openPersonRef(reference.personRef) };
         } catch (error) {
@@ -123,7 +127,9 @@ export function regionalResolvers(
       assessments: aspect((loaders) => loaders.assessments),
     },
     [regionTypeName(region)]: {
-      __resolveReference(reference: { code: string }): RegionParent | null {
+      __resolveReference(reference: { code: string }, _context: RegionalContext, info: GraphQLResolveInfo): RegionParent | null {
+        // The region itself (code, names) is configuration; its lists and counts carry their own hints.
+        cacheAtMost(info, CONFIGURATION_MAX_AGE_SECONDS);
         return reference.code === region.code ? { code: region.code } : null;
       },
       code: () => region.code,
@@ -215,7 +221,7 @@ export function regionalResolvers(
           totalCount: () => source.countApplications(filter),
         };
       },
-      statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }, context: RegionalContext) => {
+      statistics: async (_parent: RegionParent, args: { year?: number | null; groupBy: StatisticsDimension[] }, context: RegionalContext, info: GraphQLResolveInfo) => {
         const dimensions = DIMENSION_ORDER.filter((dimension) => args.groupBy.includes(dimension));
         const grouped = dimensions.filter((d) => d !== 'REGION');
         // Exact or perturbed by audience (the access matrix); the cell keys cost SQL work only when used.
@@ -224,10 +230,21 @@ export function regionalResolvers(
         // a cached answer is the one an uncached count would give (subgraphs/template/statisticsCache.ts).
         const { groups, computedAt } = await statistics.get(checkYear('year', args.year) ?? null, grouped);
         const freshness = { computedAt: computedAt.toISOString(), ageSeconds: Math.max(0, (Date.now() - computedAt.getTime()) / 1000) };
+        // Reusable for what is left of the count's freshness, by callers of the same audience only
+        // (perturbed or exact): the gateway never serves the data older than the statistics' own bound.
+        cacheAtMost(info, maxAgeSeconds - freshness.ageSeconds, 'PRIVATE');
         return publishStatistics(
           groups.map((group) => ({ ...group, region: dimensions.includes('REGION') ? region.code : null })),
           { perturbed, grouped: grouped.length > 0 },
         ).map((row) => ({ ...row, ...freshness }));
+      },
+    },
+    StatisticsRow: {
+      // An age is true only when it is answered: an answer that states one is never reused
+      // (computedAt, which stays true, may be).
+      ageSeconds: (row: { ageSeconds: number }, _args: unknown, _context: unknown, info: GraphQLResolveInfo) => {
+        neverCache(info);
+        return row.ageSeconds;
       },
     },
     Application: {
