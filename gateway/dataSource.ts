@@ -15,6 +15,7 @@ import { tracedCall } from '../platform/tracing.js';
 import { BufferedResponse } from './bufferedResponse.js';
 import { isCircuitOpen } from './circuitBreaker.js';
 import { coalesceEntityFetches, type CoalescerOptions } from './coalesce.js';
+import { reuseFreshFetches } from './reuseFreshFetches.js';
 import { shareIdenticalFetches } from './shareInFlight.js';
 
 /**
@@ -102,8 +103,9 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions): {
 } {
   const transport = undiciTransport(options);
   // Entity fetches of concurrent operations of one caller share a call (gateway/coalesce.ts).
-  const fetcher = coalesceEntityFetches(transport.fetcher, options.coalescing);
-  return { fetcher, sharingFetcher: shareIdenticalFetches(fetcher), close: transport.close };
+  const coalesced = coalesceEntityFetches(transport.fetcher, options.coalescing);
+  // Outermost: an answer the subgraph says is still true is not fetched again (gateway/reuseFreshFetches.ts).
+  return { fetcher: reuseFreshFetches(coalesced), sharingFetcher: reuseFreshFetches(shareIdenticalFetches(coalesced)), close: transport.close };
 }
 
 /** The call took longer than the timeout: undici's own timeouts, or an aborted signal. */
