@@ -90,6 +90,14 @@ const only = process.argv.find((value) => value.startsWith('--only='))?.slice('-
 const SELECTED_WORKLOADS = WORKLOADS.filter((workload) => only === null || workload.includes(only));
 if (SELECTED_WORKLOADS.length === 0) throw new TypeError(`--only=${only} matches no workload (${WORKLOADS.join(', ')})`);
 
+/**
+ * `--seconds=<n>`: each measured run (1 connection and saturated) lasts n seconds instead of the
+ * mode's own: a smoke run long enough for CPU per request to settle on a busy machine.
+ */
+const secondsArg = process.argv.find((value) => value.startsWith('--seconds='));
+const runSeconds = secondsArg ? Number(secondsArg.slice('--seconds='.length)) : null;
+if (runSeconds !== null && !(Number.isFinite(runSeconds) && runSeconds > 0)) throw new TypeError(`--seconds must be a number of seconds, got "${secondsArg}"`);
+
 interface Plan {
   mode: 'full' | 'smoke';
   applications: number;
@@ -118,8 +126,8 @@ const PLAN: Plan = smoke
       prefix: `xjzc_bench_smoke_${process.pid}`,
       keepData: false,
       warmSeconds: 0.5,
-      c1Seconds: 1,
-      saturatedSeconds: 1.5,
+      c1Seconds: runSeconds ?? 1,
+      saturatedSeconds: runSeconds ?? 1.5,
       saturatingConnections: 32,
       sampleSize: 300,
       compareSample: 40,
@@ -134,8 +142,8 @@ const PLAN: Plan = smoke
       prefix: 'xjzc_bench',
       keepData: true,
       warmSeconds: 2,
-      c1Seconds: 8,
-      saturatedSeconds: 12,
+      c1Seconds: runSeconds ?? 8,
+      saturatedSeconds: runSeconds ?? 12,
       saturatingConnections: 32,
       sampleSize: 3_000,
       compareSample: 300,
