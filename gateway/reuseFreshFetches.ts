@@ -15,12 +15,11 @@ import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils
 import { LRUCache } from 'lru-cache';
 import { Headers } from 'undici';
 import { BufferedResponse } from './bufferedResponse.js';
+import { sameCallKey } from './shareInFlight.js';
 
 /** Bytes of kept answers (their text), least recently used dropped first. */
 export const KEPT_FETCH_BYTES = 8 * 1024 * 1024;
 
-// RemoteGraphQLDataSource sends JSON with `query` first; a mutation's text starts with `mutation`.
-const MUTATION = /^\{"query":"\s*mutation\b/;
 // What Apollo Server sends for a cacheable answer (and nothing else is trusted).
 const CACHEABLE = /^max-age=(\d+), (public|private)$/;
 
@@ -34,9 +33,8 @@ interface Kept {
 export function reuseFreshFetches(send: Fetcher, now: () => number = Date.now): Fetcher {
   const kept = new LRUCache<string, Kept>({ maxSize: KEPT_FETCH_BYTES, sizeCalculation: (entry, key) => entry.text.length + key.length });
   return async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
-    const authorization = init.headers?.authorization;
-    if (!authorization || typeof init.body !== 'string' || MUTATION.test(init.body)) return send(url, init);
-    const key = `${url}\n${authorization}\n${init.body}`;
+    const key = sameCallKey(url, init);
+    if (key === null) return send(url, init);
     const found = kept.get(key);
     if (found) {
       const leftSeconds = Math.floor((found.expiresAt - now()) / 1000);

@@ -22,13 +22,22 @@ interface Flight {
 // RemoteGraphQLDataSource sends JSON with `query` first; a mutation's text starts with `mutation`.
 const MUTATION = /^\{"query":"\s*mutation\b/;
 
+/**
+ * What makes two subgraph calls the same call, whose answer one may share with the other: the
+ * URL, the caller's token (it says whose rules the answer was made under) and the body. Null for
+ * a call that must always be sent: one without a caller, or a mutation.
+ */
+export function sameCallKey(url: string, init: FetcherRequestInit): string | null {
+  const authorization = init.headers?.authorization;
+  if (!authorization || typeof init.body !== 'string' || MUTATION.test(init.body)) return null;
+  return `${url}\n${authorization}\n${init.body}`;
+}
+
 export function shareIdenticalFetches(send: Fetcher): Fetcher {
   const inFlight = new Map<string, Flight>();
   return async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
-    const authorization = init.headers?.authorization;
-    // Only a caller's own queries: their token says whose rules the answer was made under.
-    if (!authorization || typeof init.body !== 'string' || MUTATION.test(init.body)) return send(url, init);
-    const key = `${url}\n${authorization}\n${init.body}`;
+    const key = sameCallKey(url, init);
+    if (key === null) return send(url, init);
     const waiting = inFlight.get(key);
     if (waiting) {
       waiting.joined++;

@@ -4,14 +4,12 @@
  * same caller until it expires, and says what is left of its life; other callers, `no-store`
  * answers, errors and mutations are always sent.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSubgraphFetcher, SubgraphDataSource, type GatewayContext } from '../../gateway/dataSource.js';
+import { startFakeSubgraph, type FakeSubgraph } from '../helpers/fakeSubgraph.js';
 
-let server: Server;
+let subgraph: FakeSubgraph;
 let url: string;
 const received: string[] = [];
 /** What the server says of every answer it gives. */
@@ -19,22 +17,13 @@ let cacheControl = 'max-age=2, public';
 let status = 200;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push(req.headers.authorization ?? '');
-      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': cacheControl }).end(JSON.stringify({ data: { n: received.length } }));
-    });
+  subgraph = await startFakeSubgraph((req, _body, res) => {
+    received.push(req.headers.authorization ?? '');
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': cacheControl }).end(JSON.stringify({ data: { n: received.length } }));
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  url = subgraph.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => subgraph.close());
 beforeEach(() => {
   received.length = 0;
   cacheControl = 'max-age=2, public';

@@ -3,37 +3,26 @@
  * real HTTP server on 127.0.0.1 that answers slowly: each waiting operation gets the answer, as
  * its own copy; calls of different callers, mutations and calls after the answer are sent anew.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSubgraphFetcher, SubgraphDataSource, type GatewayContext } from '../../gateway/dataSource.js';
+import { startFakeSubgraph, type FakeSubgraph } from '../helpers/fakeSubgraph.js';
 
-let server: Server;
+let subgraph: FakeSubgraph;
 let url: string;
 const received: string[] = [];
 
 beforeAll(async () => {
   let answered = 0;
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push(req.headers.authorization ?? '');
-      const n = ++answered;
-      // Slow enough that the second call starts while the first waits.
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { n, rows: [{ count: 1 }] } })), 150);
-    });
+  subgraph = await startFakeSubgraph((req, _body, res) => {
+    received.push(req.headers.authorization ?? '');
+    const n = ++answered;
+    // Slow enough that the second call starts while the first waits.
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { n, rows: [{ count: 1 }] } })), 150);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  url = subgraph.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => subgraph.close());
 beforeEach(() => {
   received.length = 0;
 });
