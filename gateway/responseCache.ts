@@ -30,9 +30,20 @@ function audienceOf({ contextValue }: GraphQLRequestContext<BaseContext & { prin
   return `${contextValue.principal.role}:${contextValue.principal.region ?? ''}`;
 }
 
-export function responseCache<TContext extends BaseContext & { principal: Principal }>(): ApolloServerPlugin<TContext> {
+export interface ResponseCache<TContext extends BaseContext> {
+  plugin: ApolloServerPlugin<TContext>;
+  /** Drops every kept answer: a new supergraph may plan, and answer, differently. */
+  clear(): void;
+}
+
+export function responseCache<TContext extends BaseContext & { principal: Principal }>(): ResponseCache<TContext> {
+  const cache = new InMemoryLRUCache<string>({ maxSize: RESPONSE_CACHE_BYTES });
+  return { plugin: plugin<TContext>(cache), clear: () => cache.clear() };
+}
+
+function plugin<TContext extends BaseContext & { principal: Principal }>(cache: InMemoryLRUCache<string>): ApolloServerPlugin<TContext> {
   return responseCachePlugin<TContext>({
-    cache: new InMemoryLRUCache<string>({ maxSize: RESPONSE_CACHE_BYTES }),
+    cache,
     // Private answers (statistics: perturbed or exact by audience) are shared within the audience only,
     sessionId: async (requestContext) => audienceOf(requestContext),
     // and public ones too: a subgraph that forgot to say "private" must not make an answer cross audiences.

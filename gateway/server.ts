@@ -152,7 +152,11 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       return new SubgraphDataSource(name, { url: subgraphUrl, fetcher: breakers.wrap(name, name === 'province' ? fetcher : sharingFetcher) }, subgraphCalls);
     },
   });
-  gateway.onSchemaLoadOrUpdate(() => readiness.supergraphLoaded());
+  const answers = responseCache<GatewayRequestContext>();
+  gateway.onSchemaLoadOrUpdate(() => {
+    readiness.supergraphLoaded();
+    answers.clear();
+  });
   const authenticator = createAuthenticator(options.auth, options.regions, { log: options.log });
   // Rejected only by a key that cannot be imported; the first request then fails with a logged error.
   authenticator.catch((error: unknown) => options.log.error({ err: error instanceof Error ? { type: error.name } : {} }, 'client token key could not be loaded'));
@@ -180,7 +184,7 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       trustedDocumentsPlugin<GatewayRequestContext>({ manifest, mode: options.trustedDocuments ?? 'log', metrics }),
       ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
       // Last of the plugins that answer: everything above decides before a kept answer is served.
-      responseCache<GatewayRequestContext>(),
+      answers.plugin,
       operationLogPlugin(metrics.operationLabel),
       metrics.plugin<GatewayRequestContext>((context) => context.principal?.role),
     ],

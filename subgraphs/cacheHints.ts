@@ -14,7 +14,7 @@ import { maybeCacheControlFromInfo, type CacheScope } from '@apollo/cache-contro
 import type { GraphQLResolveInfo } from 'graphql';
 
 /** Configuration the services ship with (the region registry, the review batches): how long it may be reused, seconds. */
-export const CONFIGURATION_MAX_AGE_SECONDS = 300;
+export const CONFIGURATION_MAX_AGE_SECONDS = 60;
 
 /**
  * Narrows the hint of the field being resolved (for an entity reference, of the whole `_entities`
