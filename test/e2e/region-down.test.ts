@@ -81,6 +81,8 @@ describe('a portal database that becomes unreachable', () => {
     expect(JSON.stringify(down.errors)).not.toMatch(/prisma|SQL|xjzc_t_/i);
 
     await setConnectionsAllowed(system.databases.bz!.name, true);
+    // After a refused connection the pool fails fast for DATABASE_CONNECT_RETRY_MS (1 s), then tries again.
+    await expect.poll(async () => (await system.query<CheckData>(QUERY, { id: ONLY_IN_BZ })).errors, { timeout: 10_000, interval: 200 }).toBeUndefined();
     const after = await system.query<CheckData>(QUERY, { id: ONLY_IN_BZ });
     expect(after.errors).toBeUndefined();
     expect(after.data!.person.annualReview).toMatchObject({ verdict: 'ALREADY_APPLIED', complete: true });
@@ -95,7 +97,7 @@ describe('a portal database that becomes unreachable', () => {
     expect(await notReady.json()).toMatchObject({ ready: false, checks: { database: 'not answering' } });
     expect((await fetch(`${bzUrl}/health`)).status).toBe(200);
     await setConnectionsAllowed(system.databases.bz!.name, true);
-    expect((await fetch(`${bzUrl}/ready`)).status).toBe(200);
+    await expect.poll(async () => (await fetch(`${bzUrl}/ready`)).status, { timeout: 10_000, interval: 200 }).toBe(200);
   });
 });
 
