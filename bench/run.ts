@@ -727,7 +727,8 @@ function targetChecks(facts: Omit<RunFacts, 'checks' | 'totalSeconds'>): TargetC
   if (sizeCheck) {
     const parts: string[] = [];
     let same = true;
-    for (const workload of COMPARED_WORKLOADS) {
+    // Only the workloads the size check measures: not the statistics (see statementsOnSmallData).
+    for (const workload of COMPARED_WORKLOADS.filter((name) => name in sizeCheck.perWorkload)) {
       const large = find(measurements, workload, 'our gateway', 1);
       const largeSql = measurements.find((m) => m.workload === workload && m.target === 'our gateway' && m.connections === 1)?.sqlPerRequest ?? null;
       const smallSql = sizeCheck.perWorkload[workload];
