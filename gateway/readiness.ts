@@ -43,10 +43,17 @@ export function createSubgraphReadiness(options: SubgraphReadinessOptions): Subg
   const urls = new Map<string, string>();
   const states = new Map<string, SubgraphState>();
   const reached = new Set<string>();
-  let loadedAt: number | undefined;
-  let wasReady = false;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
+  /**
+   * Where the gateway is: its supergraph not loaded yet; probing until every subgraph was reached
+   * once (or the grace period is over); ready for good (a subgraph lost later is reported, not
+   * fatal); stopped.
+   */
+  type Phase =
+    | { phase: 'waiting for supergraph' }
+    | { phase: 'starting'; loadedAt: number; timer?: NodeJS.Timeout }
+    | { phase: 'ready'; timer?: NodeJS.Timeout }
+    | { phase: 'stopped' };
+  let state: Phase = { phase: 'waiting for supergraph' };
   let resolveAll: () => void = () => {};
   const all = new Promise<void>((resolve) => (resolveAll = resolve));
 
@@ -78,18 +85,19 @@ export function createSubgraphReadiness(options: SubgraphReadinessOptions): Subg
       }),
     );
     if (reached.size === urls.size) {
-      wasReady = true;
+      if (state.phase === 'starting') state = { phase: 'ready' };
       resolveAll();
     }
   };
 
   const schedule = () => {
-    if (stopped) return;
+    if (state.phase !== 'starting' && state.phase !== 'ready') return;
     const interval = reached.size === urls.size ? (options.intervalMs ?? 5_000) : (options.startingIntervalMs ?? 250);
-    timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       round().finally(schedule);
     }, interval);
     timer.unref();
+    state.timer = timer;
   };
 
   return {
@@ -98,25 +106,25 @@ export function createSubgraphReadiness(options: SubgraphReadinessOptions): Subg
       if (!states.has(name)) states.set(name, 'not yet checked');
     },
     supergraphLoaded() {
-      if (loadedAt !== undefined) return;
-      loadedAt = Date.now();
+      if (state.phase !== 'waiting for supergraph') return;
+      state = { phase: 'starting', loadedAt: Date.now() };
       void round().finally(schedule);
     },
     report() {
       const subgraphs = Object.fromEntries([...states].sort(([a], [b]) => a.localeCompare(b)));
-      const graceOver = loadedAt !== undefined && Date.now() - loadedAt >= (options.graceMs ?? 30_000);
-      const ready = loadedAt !== undefined && (wasReady || reached.size === urls.size || graceOver);
-      wasReady ||= ready;
+      if (state.phase === 'starting' && (reached.size === urls.size || Date.now() - state.loadedAt >= (options.graceMs ?? 30_000))) {
+        state = { phase: 'ready', timer: state.timer };
+      }
       return {
-        ready,
-        checks: { supergraph: loadedAt !== undefined ? 'ok' : 'not loaded', ...subgraphs },
+        ready: state.phase === 'ready',
+        checks: { supergraph: state.phase === 'waiting for supergraph' ? 'not loaded' : 'ok', ...subgraphs },
         subgraphs,
       };
     },
     allReached: () => all,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
+      if (state.phase === 'starting' || state.phase === 'ready') clearTimeout(state.timer);
+      state = { phase: 'stopped' };
       await agent.close();
     },
   };
