@@ -208,6 +208,24 @@ describe('a history that disagrees with the files', () => {
     expect(await missingRelations(db.sql, ['third_table'])).toEqual(['third_table']);
   });
 
+  it('accepts a migration applied under its earlier comments, and still refuses one whose statements changed', async () => {
+    // bz's baseline as applied before its comments stopped pointing outside the repository.
+    const earlierChecksum = 'c9008158e0792857fd053be169597a3742917a017b5f4826d2d91aa323c9a1e5';
+    const db = await emptyDatabase();
+    const dir = await temporaryMigrations({});
+    await cp(regionMigrationsDir('bz'), dir, { recursive: true });
+    await migrate(db.sql, dir);
+    await db.sql.query('UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', [earlierChecksum, BASE_MIGRATIONS[0]]);
+
+    await expect(migrate(db.sql, dir)).resolves.toMatchObject({ applied: [] });
+
+    const baseline = path.join(dir, BASE_MIGRATIONS[0]!, 'migration.sql');
+    await writeFile(baseline, `${await readFile(baseline, 'utf8')}\nCREATE TABLE smuggled (id int);\n`);
+    const error = await migrationError(migrate(db.sql, dir));
+    expect(error.code).toBe('MIGRATION_CHECKSUM_MISMATCH');
+    expect(error.migration).toBe(BASE_MIGRATIONS[0]);
+  });
+
   it('refuses to go on past a migration an earlier Prisma run left failed', async () => {
     const db = await emptyDatabase();
     const dir = await temporaryMigrations({

@@ -1,4 +1,4 @@
--- The aks portal's own tables, exactly as ../shared/PORTALS.md specifies them. The portal owns
+-- The aks portal's own tables, exactly as they stand in the portal's database. The portal owns
 -- them; this migration exists so development and test databases look like the real one.
 -- IF NOT EXISTS makes it a no-op against a real portal database, which already has them.
 CREATE TABLE IF NOT EXISTS applicant (

@@ -5,7 +5,7 @@ CREATE SCHEMA IF NOT EXISTS gateway;
 -- Resident ID number (GB 11643-1999) in its one canonical form, or NULL when the text is not a
 -- valid number. It must agree exactly with normaliseIdNumber in domain/idNumber.ts (a test
 -- compares the two). Records typed by hand carry full-width digits, a lowercase x and stray spaces
--- (../shared/PORTALS.md, ../shared/DOMAIN.md "Identity"); older aks records hold the 15-digit form,
+-- (as found in the portals' data; the number itself is GB 11643-1999); older aks records hold the 15-digit form,
 -- which gains "19" before the two-digit year and a computed check character.
 -- IMMUTABLE so that an expression index can serve lookups by ID number.
 CREATE OR REPLACE FUNCTION gateway.normalise_id_number(raw text) RETURNS text

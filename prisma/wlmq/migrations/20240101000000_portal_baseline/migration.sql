@@ -1,4 +1,4 @@
--- The wlmq portal's own table, exactly as ../shared/PORTALS.md specifies it (an ORM generated it,
+-- The wlmq portal's own table, exactly as it stands in the portal's database (an ORM generated it,
 -- hence the quoted camelCase). The portal owns it; this migration exists so development and test
 -- databases look like the real one. IF NOT EXISTS makes it a no-op against a real portal database.
 CREATE TABLE IF NOT EXISTS "Declaration" (
