@@ -91,14 +91,18 @@ function render(summary: Summary, count: number): string {
 
 function main(): void {
   const dir = process.argv[2] ?? path.join(REPO_ROOT, 'bench', 'results', 'profiles');
-  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
-  if (files.length === 0) {
-    console.error(`no .cpuprofile files in ${dir}: run npm run bench -- --cpu-prof --only=duplicate first`);
+  // One directory per service, one profile per thread in it (the main thread, tsx's loader thread).
+  const services = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  if (services.length === 0) {
+    console.error(`no profiles in ${dir}: run npm run bench -- --cpu-prof --only=duplicate first`);
     process.exit(1);
   }
-  for (const name of files) {
-    const profile = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as CpuProfile;
-    console.log(render(summarise(name, profile), 20));
+  for (const service of services) {
+    const files = readdirSync(path.join(dir, service)).filter((name) => name.endsWith('.cpuprofile'));
+    const summaries = files.map((name) => summarise(`${service}/${name}`, JSON.parse(readFileSync(path.join(dir, service, name), 'utf8')) as CpuProfile));
+    // The busiest thread is the one serving requests.
+    const busiest = summaries.sort((a, b) => b.busyMs - a.busyMs)[0];
+    if (busiest) console.log(render(busiest, 20));
   }
 }
 

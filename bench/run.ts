@@ -80,7 +80,9 @@ function memoryCapSeconds(): number {
 const profile = process.argv.includes('--cpu-prof');
 const PROFILE_DIR = path.join(REPO_ROOT, 'bench', 'results', 'profiles');
 const profileFlags = (name: string): readonly string[] | undefined =>
-  profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}.${process.pid}.cpuprofile`] : undefined;
+  // A directory per service and Node's own file names (pid, thread id): with one fixed name, tsx's
+  // module-loader thread, which exits last, overwrote the main thread's profile.
+  profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : undefined;
 
 /**
  * `--only=<text>`: measure only the workloads whose name contains it (e.g. `--only=duplicate`),

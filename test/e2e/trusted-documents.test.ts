@@ -127,5 +127,15 @@ describe('TRUSTED_DOCUMENTS=enforce', () => {
       expect(JSON.stringify(lines)).not.toContain(ONLY_IN_BZ);
       expect(await metrics.scrape()).toMatch(/xjzc_trusted_documents_total\{role="portal",outcome="logged",service="gateway"\} 1/);
     });
+
+    it('logs an operation sent again once per role and hash, and counts every request', async () => {
+      const headers = await gatewayHeaders({ role: 'portal', region: 'bz' });
+      for (let i = 0; i < 3; i++) expect((await send(running.url, { query: AD_HOC }, headers)).status).toBe(200);
+      // The same text from another portal region: the same role and hash, so not logged again.
+      expect((await send(running.url, { query: AD_HOC }, await gatewayHeaders({ role: 'portal', region: 'aks' }))).status).toBe(200);
+      await expect.poll(async () => await metrics.scrape(), { timeout: 5_000 }).toMatch(/xjzc_trusted_documents_total\{role="portal",outcome="logged",service="gateway"\} 5/);
+      const lines = readFileSync(path.join(logDir, 'gateway.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.filter((line) => line.event === 'untrusted_operation')).toHaveLength(1);
+    });
   });
 });
