@@ -28,6 +28,8 @@ export interface LoadResult {
   seconds: number;
   /** Completed 2xx responses per second. */
   throughput: number;
+  /** Mean latency of the 2xx responses, ms: what per-hop means from the services' histograms add up to. */
+  mean: number;
   p50: number;
   p95: number;
   p99: number;
@@ -83,6 +85,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requests: result.requests.total,
     seconds: result.duration,
     throughput: latencies.length / result.duration,
+    mean: latencies.length === 0 ? Number.NaN : latencies.reduce((sum, value) => sum + value, 0) / latencies.length,
     p50: percentile(sorted, 0.5),
     p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),

@@ -1,4 +1,5 @@
 /** Markdown tables of a benchmark run. */
+import type { HopBreakdown } from './hops.js';
 import type { LoadResult } from './load.js';
 import type { WorkloadName } from './workloads.js';
 
@@ -14,6 +15,8 @@ export interface Measurement {
   subgraphsRss: { before: number; after: number };
   /** CPU time per request, ms, by where it was spent. */
   cpu: CpuSplit | null;
+  /** Where each request's time went, hop by hop (bench/hops.ts): our gateway's 1-connection duplicate check only. */
+  hops?: HopBreakdown;
 }
 
 export interface CpuSplit {

@@ -18,9 +18,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { scrape } from '../test/helpers/prometheus.js';
 import { BENCH_SECRETS, benchCredentials, type Credentials } from './auth.js';
 import { ADMIN_URL, applicationsOfPeople, BENCH_REGIONS, peopleByRegion, prepareDataset, type BenchRegion, type Dataset } from './dataset.js';
 import { ensureHiveInstalled, hiveVersion, spawnHiveGateway } from './hive.js';
+import { hopBreakdown, renderHops, type ServiceScrapes } from './hops.js';
 import { runLoad } from './load.js';
 import { measureStartup, type StartupFacts } from './startup.js';
 import {
@@ -438,6 +440,16 @@ async function untilQuiet(system: System): Promise<void> {
   log('measuring although the databases were still busy after 30 s');
 }
 
+/** Our gateway's, the province's and each region's metrics now, for bench/hops.ts. */
+async function scrapeServices(system: System, gateway: BenchProcess): Promise<ServiceScrapes> {
+  const read = (service: BenchProcess) => {
+    if (!service.metricsUrl) throw new Error(`${service.name} was started without a metrics port`);
+    return scrape(service.metricsUrl);
+  };
+  const [ours, province, ...regions] = await Promise.all([gateway, system.subgraphs.province!, ...system.regional].map(read));
+  return { gateway: ours!, province: province!, regions: Object.fromEntries(system.regional.map((service, index) => [service.name, regions[index]!])) };
+}
+
 async function measureTarget(system: System, target: Target, workload: WorkloadName, sample: PersonSample): Promise<Measurement[]> {
   const connectionsList = connectionsOf(workload);
   const base = { workload, target: target.name, sqlPerRequest: null, gatewayRss: null, cpu: null };
@@ -460,6 +472,10 @@ async function measureTarget(system: System, target: Target, workload: WorkloadN
     if (workload === 'annual-review claim') await emptyLedger();
     const gatewayBefore = target.process ? rssMiB(target.process) : 0;
     const subgraphsBefore = subgraphsRss(system);
+    // Where the duplicate check's time goes (bench/hops.ts): our gateway's run only (the peers have
+    // none of its metrics, and call the same subgraphs), at 1 connection, where checks do not overlap.
+    const hopsOf = workload === 'duplicate check' && connections === 1 && target.name === 'our gateway' ? target.process : null;
+    const hopsBefore = hopsOf ? await scrapeServices(system, hopsOf) : null;
     const statementsBefore = await sqlStatements(system.regional);
     const cpuBefore = cpuNow(system, target.process);
     const load = await runLoad({
@@ -473,6 +489,7 @@ async function measureTarget(system: System, target: Target, workload: WorkloadN
     if (workload === 'annual-review claim') await ledgerAfterRun(connections);
     const cpu = cpuPerRequest(cpuBefore, cpuNow(system, target.process), load.requests);
     const statements = (await sqlStatements(system.regional)) - statementsBefore;
+    const hops = hopsOf && hopsBefore ? hopBreakdown(hopsBefore, await scrapeServices(system, hopsOf), load.mean) : null;
     results.push({
       ...base,
       connections,
@@ -481,11 +498,13 @@ async function measureTarget(system: System, target: Target, workload: WorkloadN
       gatewayRss: target.process ? { before: gatewayBefore, after: rssMiB(target.process) } : null,
       subgraphsRss: { before: subgraphsBefore, after: subgraphsRss(system) },
       cpu,
+      ...(hops ? { hops } : {}),
     });
     log(
       `${workload} · ${target.name} · c=${connections}: ${load.throughput.toFixed(0)} req/s, p50 ${ms(load.p50)} ms, p99 ${ms(load.p99)} ms, ` +
         `${(statements / Math.max(1, load.requests)).toFixed(2)} SQL/req, ${load.failures} failed`,
     );
+    if (hops) log(`where a check's time goes (mean ms): ${hops.rows.map((row) => `${row.hop} ${row.ms.toFixed(2)}`).join(' · ')}`);
   }
   return results;
 }
@@ -855,6 +874,8 @@ function render(facts: RunFacts): string {
   );
   for (const workload of SELECTED_WORKLOADS) {
     out.push(`## ${workload[0]!.toUpperCase()}${workload.slice(1)}`, '', measurementTable(measurements, workload), '');
+    const hops = measurements.find((m) => m.workload === workload && m.hops)?.hops;
+    if (hops) out.push(renderHops(hops), '');
   }
   out.push('## Answers compared with ours', '');
   out.push(

@@ -43,9 +43,13 @@ export async function scrape(metricsUrl: string): Promise<Scrape> {
   if (!response.ok) throw new Error(`${metricsUrl} answered ${response.status}`);
   const contentType = response.headers.get('content-type') ?? '';
   if (!contentType.startsWith('text/plain')) throw new Error(`${metricsUrl} is not Prometheus' text format (${contentType})`);
-  const lines = (await response.text()).split('\n');
+  return parseScrape(await response.text());
+}
+
+/** Prometheus' text format, parsed as `scrape` parses a fetched page. */
+export async function parseScrape(text: string): Promise<Scrape> {
   // prom2javascript reads no NaN or -Inf, which the format allows (prom-client writes `Nan` for a
   // gauge with no reading yet, e.g. event-loop lag at start): those samples are left out here.
-  const readable = lines.filter((line) => !/\s(?:NaN|Nan|-Inf)$/i.test(line));
+  const readable = text.split('\n').filter((line) => !/\s(?:NaN|Nan|-Inf)$/i.test(line));
   return new Scrape(await getMetricsFromIterator(readable[Symbol.iterator]()));
 }
