@@ -23,6 +23,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import DataLoader from 'dataloader';
 import { COALESCED_REQUEST_IDS_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
+import { ACCESS_LOG_RECEIPTS_HEADER } from '../platform/accessReceipts.js';
 import { activeContext, inContext, type TraceContext } from '../platform/tracing.js';
 import { BufferedResponse } from './bufferedResponse.js';
 
@@ -56,6 +57,8 @@ interface EntityFetch {
   representations: unknown[];
   /** Length of the representations as JSON: what they add to the combined body. */
   bytes: number;
+  /** Length of its access-log receipts (gateway/accessReceipts.ts): what they add to the combined call's headers. */
+  receiptBytes: number;
   /** What must be equal for two fetches to share a call. */
   key: string;
   /** The trace context the fetch was made in (null while tracing is off): its call is sent in it. */
@@ -109,28 +112,39 @@ function entityFetch(url: string, init: FetcherRequestInit): EntityFetch | null 
     operation,
     representations,
     bytes: JSON.stringify(representations).length,
+    receiptBytes: headers[ACCESS_LOG_RECEIPTS_HEADER]?.length ?? 0,
     key: JSON.stringify([url, authorization, operation.operationName ?? null, operation.query, otherVariables, operation.extensions ?? null]),
     traced: activeContext(),
   };
 }
 
-/** Consecutive fetches of a group, as many as fit in one call by count and by size. */
+/**
+ * Most bytes of access-log receipts one combined call carries in its header (about 75 lookups):
+ * with the coalesced request ids and the token, well under Node's 16 KiB of headers.
+ */
+const RECEIPT_BYTES_PER_CALL = 6_000;
+
+/** Consecutive fetches of a group, as many as fit in one call by count, by size and by receipts. */
 function split(group: readonly EntityFetch[], maxRepresentations: number, maxBytes: number): EntityFetch[][] {
   const calls: EntityFetch[][] = [];
   let current: EntityFetch[] = [];
   let count = 0;
   let bytes = 0;
+  let receiptBytes = 0;
   for (const fetch of group) {
-    const full = count + fetch.representations.length > maxRepresentations || bytes + fetch.bytes > maxBytes;
+    const full =
+      count + fetch.representations.length > maxRepresentations || bytes + fetch.bytes > maxBytes || receiptBytes + fetch.receiptBytes > RECEIPT_BYTES_PER_CALL;
     if (current.length > 0 && full) {
       calls.push(current);
       current = [];
       count = 0;
       bytes = 0;
+      receiptBytes = 0;
     }
     current.push(fetch);
     count += fetch.representations.length;
     bytes += fetch.bytes;
+    receiptBytes += fetch.receiptBytes + 1;
   }
   if (current.length > 0) calls.push(current);
   return calls;
@@ -140,13 +154,21 @@ function split(group: readonly EntityFetch[], maxRepresentations: number, maxByt
 function sendCombined(send: Fetcher, call: readonly EntityFetch[]): Array<Promise<FetcherResponse>> {
   const first = call[0]!;
   const others = call.slice(1).flatMap((fetch) => fetch.headers[REQUEST_ID_HEADER] ?? []);
+  // Every fetch's access-log receipts go with the one call (gateway/accessReceipts.ts); each
+  // operation finds its own among those the answer confirms.
+  const receipts = [...new Set(call.flatMap((fetch) => fetch.headers[ACCESS_LOG_RECEIPTS_HEADER]?.split(' ') ?? []))];
+  const headers = {
+    ...first.headers,
+    ...(others.length > 0 ? { [COALESCED_REQUEST_IDS_HEADER]: others.join(' ') } : {}),
+    ...(receipts.length > 0 ? { [ACCESS_LOG_RECEIPTS_HEADER]: receipts.join(' ') } : {}),
+  };
   const operation: OperationBody = {
     ...first.operation,
     variables: { ...first.operation.variables, representations: call.flatMap((fetch) => fetch.representations) },
   };
   const answer = send(first.url, {
     ...first.init,
-    headers: others.length > 0 ? { ...first.headers, [COALESCED_REQUEST_IDS_HEADER]: others.join(' ') } : first.headers,
+    headers,
     body: JSON.stringify(operation),
   }).then(async (response) => {
     const text = await response.text();

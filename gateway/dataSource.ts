@@ -12,6 +12,7 @@ import { Agent, Headers, errors as undiciErrors } from 'undici';
 import { OPERATION_NAME_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
 import type { ServiceMetrics } from '../platform/metrics.js';
 import { tracedCall } from '../platform/tracing.js';
+import { noteReceipts, receiptHeaders, type ReceiptState } from './accessReceipts.js';
 import { BufferedResponse } from './bufferedResponse.js';
 import { isCircuitOpen } from './circuitBreaker.js';
 import { coalesceEntityFetches, type CoalescerOptions } from './coalesce.js';
@@ -30,6 +31,8 @@ export interface GatewayContext {
   subgraphDeadlineMs?: number;
   /** The gateway's own short-lived token naming the verified caller (platform/auth.ts). */
   internalToken?: string;
+  /** The operation's access-log receipts (gateway/accessReceipts.ts). */
+  accessReceipts?: ReceiptState;
 }
 
 export interface SubgraphFetcherOptions {
@@ -195,5 +198,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // The caller's verified claims travel only with the caller's own operations, signed by the
     // gateway; anything else the gateway sends carries no principal, so the subgraphs refuse it.
     if (internalToken) options.request.http?.headers.set('authorization', `Bearer ${internalToken}`);
+    if (this.serviceName === 'province') for (const [name, value] of receiptHeaders(options.context.accessReceipts)) options.request.http?.headers.set(name, value);
+  }
+
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]): GatewayGraphQLResponse {
+    // The province's word on access-log receipts; the gateway passes no subgraph's extensions on.
+    if (this.serviceName === 'province') noteReceipts(context.accessReceipts, response.extensions);
+    return response;
   }
 }

@@ -9,11 +9,14 @@
  * an answer with no error whose every part is hinted, and only the same call again: the same URL,
  * body and caller's token (the gateway's token names one principal, so no answer ever crosses
  * callers). A reused answer says how long it has left, so that the whole answer made from it
- * (gateway/responseCache.ts) is kept no longer than its shortest part. Mutations are never reused.
+ * (gateway/responseCache.ts) is kept no longer than its shortest part. Mutations are never reused,
+ * nor a call carrying access-log receipts: its answer is the province's word on those receipts
+ * (gateway/accessReceipts.ts), which no other call may be given.
  */
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { LRUCache } from 'lru-cache';
 import { Headers } from 'undici';
+import { ACCESS_LOG_RECEIPTS_HEADER } from '../platform/accessReceipts.js';
 import { BufferedResponse } from './bufferedResponse.js';
 import { sameCallKey } from './shareInFlight.js';
 
@@ -33,7 +36,7 @@ interface Kept {
 export function reuseFreshFetches(send: Fetcher, now: () => number = Date.now): Fetcher {
   const kept = new LRUCache<string, Kept>({ maxSize: KEPT_FETCH_BYTES, sizeCalculation: (entry, key) => entry.text.length + key.length });
   return async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
-    const key = sameCallKey(url, init);
+    const key = (init.headers as Record<string, string> | undefined)?.[ACCESS_LOG_RECEIPTS_HEADER] ? null : sameCallKey(url, init);
     if (key === null) return send(url, init);
     const found = kept.get(key);
     if (found) {

@@ -27,6 +27,7 @@ import { createCsvExport } from './export.js';
 import { createPageRoutes } from './pages.js';
 import { createSupergraphSource, type LoadedSupergraph, type ReloadOutcome } from './supergraphSource.js';
 import { responseCache } from './responseCache.js';
+import { accessReceiptsPlugin, newReceiptState, planConfirmsLater } from './accessReceipts.js';
 
 export const SUPERGRAPH_PATH = new URL('../schema/supergraph.graphql', import.meta.url);
 
@@ -151,6 +152,12 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       // The province's calls are never merged: each person lookup writes its own access-log entry.
       return new SubgraphDataSource(name, { url: subgraphUrl, fetcher: breakers.wrap(name, name === 'province' ? fetcher : sharingFetcher) }, subgraphCalls);
     },
+    // Where the plan calls the province again later, its lookups commit their access-log entries
+    // while the regions are asked, and the answer waits for the province's receipts (gateway/accessReceipts.ts).
+    experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => {
+      const state = (requestContext.context as Partial<GatewayRequestContext>).accessReceipts;
+      if (state) state.defer = planConfirmsLater(queryPlan);
+    },
   });
   const answers = responseCache<GatewayRequestContext>();
   gateway.onSchemaLoadOrUpdate(() => {
@@ -183,6 +190,8 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
       ...(options.admission ? [admissionPlugin<GatewayRequestContext>(options.admission)] : []),
       trustedDocumentsPlugin<GatewayRequestContext>({ manifest, mode: options.trustedDocuments ?? 'log', metrics }),
       ...(protection.plugins as ApolloServerPlugin<GatewayRequestContext>[]),
+      // Before the plugins that read or keep the answer: an unconfirmed lookup replaces it.
+      accessReceiptsPlugin<GatewayRequestContext>(metrics),
       // Last of the plugins that answer: everything above decides before a kept answer is served.
       answers.plugin,
       operationLogPlugin(metrics.operationLabel),
@@ -194,7 +203,14 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     const internalToken = await internalTokens.tokenFor(principal);
     // A portal's check is waited on by a person at a counter: its subgraph calls get the shorter deadline.
     const subgraphDeadlineMs = principal.role === 'portal' ? (options.portalTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
-    return { requestId, log: log.child({ role: principal.role, region: principal.region ?? undefined }), principal, internalToken, subgraphDeadlineMs };
+    return {
+      requestId,
+      log: log.child({ role: principal.role, region: principal.region ?? undefined }),
+      principal,
+      internalToken,
+      subgraphDeadlineMs,
+      accessReceipts: newReceiptState(),
+    };
   };
   const pages = createPageRoutes({ auth: options.auth, developmentTokens: (options.developmentTokens ?? false) && !options.production });
   const csvExport = createCsvExport({ apollo, context });

@@ -69,6 +69,11 @@ export interface Config {
   portalSubgraphTimeoutMs: number;
   /** Per-subgraph circuit breaker of the gateway (gateway/circuitBreaker.ts). */
   circuitBreaker: CircuitBreakerConfig;
+  /**
+   * How long the province looks in its database for an access-log entry another of its processes
+   * is writing, before it calls the receipt unconfirmed (subgraphs/province/accessReceipts.ts), ms.
+   */
+  accessLogConfirmWithinMs: number;
   /** How long a stopping service waits for in-flight requests (SIGTERM, SIGINT), ms. */
   shutdownGraceMs: number;
   /** Pool limits and timeouts of every connection to a PostgreSQL server. */
@@ -218,6 +223,7 @@ const variables = z.object({
   IDENTITY_SECRET: hmacKey.optional(),
   SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
   PORTAL_SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(1_500),
+  ACCESS_LOG_CONFIRM_WITHIN_MS: wholeNumber(1, 60_000).default(1_000),
   CIRCUIT_FAILURE_THRESHOLD: wholeNumber(1, 100_000).default(5),
   CIRCUIT_WINDOW_MS: wholeNumber(100, 3_600_000).default(10_000),
   CIRCUIT_OPEN_MS: wholeNumber(10, 3_600_000).default(5_000),
@@ -362,6 +368,7 @@ export function loadConfig(env: Env = process.env, regions: readonly string[] = 
     identitySecret: values.IDENTITY_SECRET ?? DEVELOPMENT_IDENTITY_SECRET,
     subgraphTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
     portalSubgraphTimeoutMs: values.PORTAL_SUBGRAPH_TIMEOUT_MS,
+    accessLogConfirmWithinMs: values.ACCESS_LOG_CONFIRM_WITHIN_MS,
     circuitBreaker: {
       failureThreshold: values.CIRCUIT_FAILURE_THRESHOLD,
       windowMs: values.CIRCUIT_WINDOW_MS,

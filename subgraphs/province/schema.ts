@@ -37,6 +37,13 @@ export interface ProvinceContext {
    * added to the response by the service's plugin, since a resolver can return data or throw, not both.
    */
   extraErrors: GraphQLFormattedError[];
+  /**
+   * Set where our gateway confirms access-log receipts before it answers (./accessReceipts.ts):
+   * takes a lookup whose entry is still being written, so that it is answered without waiting.
+   */
+  deferLookup?: (personKey: string, committed: Promise<void>) => void;
+  /** The receipts of the lookups deferLookup took, for the answer's `extensions.accessLog.deferred`. */
+  deferredReceipts?: string[];
 }
 
 /** The merged list's resolver (./mergedList.ts), when the province can reach the regions. */
@@ -88,8 +95,10 @@ export function createProvinceSchema(
         const key = identity.personKey(normalised);
         const { principal } = context;
         // The audit record first: no answer leaves without its committed entry (accessLog.ts);
-        // if it cannot be written, the lookup fails with ACCESS_LOG_UNAVAILABLE.
-        await accessLog?.record({
+        // if it cannot be written, the lookup fails with ACCESS_LOG_UNAVAILABLE. Where our gateway
+        // holds the answer until the entry is confirmed, it commits while the regions are asked
+        // (./accessReceipts.ts).
+        const committed = accessLog?.record({
           at: new Date(),
           role: principal.role,
           region: principal.region,
@@ -98,6 +107,8 @@ export function createProvinceSchema(
           operation: context.operationName ?? null,
           requestId: context.requestId,
         });
+        if (committed && context.deferLookup) context.deferLookup(key, committed);
+        else await committed;
         return { key, idNumberMasked: maskIdNumber(normalised), normalised };
       },
       async accessLog(_root: unknown, args: { personKey: string; first?: number | null }) {

@@ -25,6 +25,8 @@ import type { Logger } from '../../platform/logger.js';
 import type { ServiceMetrics } from '../../platform/metrics.js';
 import { PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, runWarmUp, WARM_UP_PRINCIPAL } from '../warmUp.js';
 import { createAccessLog, type AccessLog } from './accessLog.js';
+import { createAccessReceipts, type AccessReceipts } from './accessReceipts.js';
+import { ACCESS_LOG_DEFERRAL_HEADER, ACCESS_LOG_RECEIPTS_HEADER, GATEWAY_CONFIRMS, receiptsOfHeader, type ReceiptExtension } from '../../platform/accessReceipts.js';
 import { createClaimLedger } from './claims/ledger.js';
 import { createClaimsModule } from './claims/resolvers.js';
 import { createRegionCalls } from './regionCalls.js';
@@ -86,6 +88,37 @@ function extraErrorsPlugin(): ApolloServerPlugin<ProvinceContext> {
   };
 }
 
+/**
+ * Access-log receipts on the province's answers (accessReceipts.ts): the receipts of the lookups
+ * this call deferred, and those of the receipts the gateway sent that are committed. Confirming
+ * starts with the request, so that it runs beside the call's own work.
+ */
+function accessReceiptsPlugin(receipts: AccessReceipts, metrics: ServiceMetrics): ApolloServerPlugin<ProvinceContext> {
+  const confirmWait = metrics.histogram({
+    name: 'xjzc_access_log_confirm_wait_seconds',
+    help: 'How long an answer confirming access-log receipts waited for them once its own work was done: what a deferred lookup\'s entry still costs its check.',
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1, 2.5],
+  });
+  return {
+    async requestDidStart({ request }) {
+      const sent = receiptsOfHeader(request.http?.headers.get(ACCESS_LOG_RECEIPTS_HEADER) ?? undefined);
+      const confirming = sent.length > 0 ? receipts.confirm(sent) : null;
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const deferred = contextValue.deferredReceipts ?? [];
+          const waitFrom = performance.now();
+          const confirmed = confirming ? await confirming : [];
+          if (confirming) confirmWait.observe((performance.now() - waitFrom) / 1000);
+          if ((deferred.length === 0 && !confirming) || response.body.kind !== 'single') return;
+          const accessLog: ReceiptExtension = { ...(deferred.length > 0 ? { deferred } : {}), ...(confirming ? { confirmed } : {}) };
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, accessLog };
+        },
+      };
+    },
+  };
+}
+
 export type ProvinceService = ServiceOptions<ProvinceContext> & { close(): Promise<void> };
 
 /** The access log's queue and writes, read from it at each scrape. */
@@ -128,6 +161,21 @@ function accessLogMetrics(metrics: ServiceMetrics, accessLog: AccessLog): void {
  * How long each lookup waited for its access-log entry to commit: what the audit record costs a
  * check (a lone check waits one INSERT; `npm run faults` reads it at one check in flight).
  */
+function accessReceiptMetrics(metrics: ServiceMetrics, receipts: AccessReceipts): void {
+  metrics.counter<'outcome'>({
+    name: 'xjzc_access_log_receipts_total',
+    help: 'Lookups answered before their access-log entry committed, for our gateway to confirm (accessReceipts.ts): deferred, then confirmed or unconfirmed (the gateway refused that answer).',
+    labelNames: ['outcome'],
+    collect() {
+      this.reset();
+      const counts = receipts.metrics();
+      this.inc({ outcome: 'deferred' }, counts.deferred);
+      this.inc({ outcome: 'confirmed' }, counts.confirmed);
+      this.inc({ outcome: 'unconfirmed' }, counts.unconfirmed);
+    },
+  });
+}
+
 function accessLogWaitMetric(metrics: ServiceMetrics): (seconds: number) => void {
   const wait = metrics.histogram({
     name: 'xjzc_access_log_wait_seconds',
@@ -140,6 +188,7 @@ function accessLogWaitMetric(metrics: ServiceMetrics): (seconds: number) => void
 export function createProvinceService(regions: readonly RegionDefinition[], config: Config, log: Logger, metrics: ServiceMetrics): ProvinceService {
   const database = openProvinceDatabase(config, metrics);
   const accessLog = createAccessLog({ sql: database.then((opened) => opened.sql), log, observeWait: accessLogWaitMetric(metrics) });
+  const receipts = createAccessReceipts({ sql: database.then((opened) => opened.sql), confirmWithinMs: config.accessLogConfirmWithinMs });
   // Not awaited here: a database that cannot be opened fails the claims that need it, not the service.
   database.catch(() => undefined);
   const sql = database.then((opened) => opened.sql);
@@ -169,22 +218,31 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
       ...offlinePlugins<ProvinceContext>(),
       metrics.plugin<ProvinceContext>((context) => context.principal?.role),
       extraErrorsPlugin(),
+      accessReceiptsPlugin(receipts, metrics),
     ],
   });
   accessLogMetrics(metrics, accessLog);
+  accessReceiptMetrics(metrics, receipts);
   return {
     name: 'province',
     log,
     apollo,
     metrics,
-    context: async ({ req, requestId, operationName, log: requestLog }) => ({
-      log: requestLog,
-      requestId,
-      operationName,
-      principal: await internalTokens.verify(req),
-      internalToken: bearerToken(req) ?? '',
-      extraErrors: [],
-    }),
+    context: async ({ req, requestId, operationName, log: requestLog }) => {
+      const principal = await internalTokens.verify(req);
+      // Only our gateway sends the header, and only it can call (the token above): it holds the
+      // answer until every receipt is confirmed (accessReceipts.ts).
+      const deferredReceipts: string[] = [];
+      const deferLookup =
+        req.headers[ACCESS_LOG_DEFERRAL_HEADER] === GATEWAY_CONFIRMS
+          ? (personKey: string, committed: Promise<void>) => {
+              // Failure is the receipt's to report (unconfirmed), not an unhandled rejection here.
+              committed.catch(() => undefined);
+              deferredReceipts.push(receipts.defer(requestId, personKey, committed));
+            }
+          : undefined;
+      return { log: requestLog, requestId, operationName, principal, internalToken: bearerToken(req) ?? '', extraErrors: [], deferredReceipts, ...(deferLookup ? { deferLookup } : {}) };
+    },
     fromGateway: (req) => internalTokens.verify(req).then(() => true),
     warmUp: async () => {
       await runWarmUp(apollo, PROVINCE_WARM_UP_QUERY, PROVINCE_WARM_UP_VARIABLES, { log, requestId: 'warm-up', principal: WARM_UP_PRINCIPAL, internalToken: '', extraErrors: [] });
