@@ -4,9 +4,11 @@
  * one connection no check overlaps another, so every hop's time belongs to one check at a time).
  *
  * The gateway plans a duplicate check as three hops: (1) `person { records { personRef } key }` on
- * the province, which writes an access-log row and waits for its commit; (2) `_entities` on bz, aks
+ * the province, which starts the lookup's access-log row (through our gateway, with the log idle,
+ * it commits beside the region calls: access-log receipts); (2) `_entities` on bz, aks
  * and wlmq at once, each running SQL; (3) `_entities` on the province, which computes
- * `annualReview` from what the regions returned.
+ * `annualReview` from what the regions returned, and waits for the access-log row's commit if it
+ * is not in yet.
  *
  * Every figure is a mean per check (a histogram's sum ÷ the checks the gateway answered between
  * the scrapes): means add up along a path, percentiles do not. Nothing but the run's checks reaches
@@ -16,8 +18,8 @@
  * Hop 1 and hop 3 share one row. The gateway labels its calls by subgraph only, and the province
  * labels both operations (`DuplicateCheck__province__0` and `DuplicateCheck__province__4`) alike:
  * platform/metrics.ts cuts the `__<subgraph>__<n>` suffix and keeps only a name the operation
- * manifest ships, which `DuplicateCheck` is not, so both are `other`. The access-log wait is hop 1's
- * alone, and is shown as such.
+ * manifest ships, which `DuplicateCheck` is not, so both are `other`. The access-log rows are shown
+ * on their own: the commit's time, and what of it the last hop still waited.
  */
 import type { Scrape } from '../test/helpers/prometheus.js';
 import { table } from './report.js';
@@ -26,6 +28,7 @@ const OPERATION = 'xjzc_graphql_operation_duration_seconds';
 const SUBGRAPH_CALL = 'xjzc_subgraph_call_duration_seconds';
 const SQL = 'xjzc_sql_statement_duration_seconds';
 const ACCESS_LOG_WAIT = 'xjzc_access_log_wait_seconds';
+const ACCESS_LOG_CONFIRM_WAIT = 'xjzc_access_log_confirm_wait_seconds';
 
 /** One reading of every service a duplicate check passes through. */
 export interface ServiceScrapes {
@@ -87,9 +90,14 @@ export function hopBreakdown(before: ServiceScrapes, after: ServiceScrapes, clie
       includes: "the province's own timer (as the gateway's), both hops: the person's record refs and the access log (hop 1), annualReview from the regions' applications (hop 3)",
     },
     {
-      hop: 'hop 1: access-log wait',
+      hop: 'access-log entry, queued then committed',
       ms: perCheck(histogramDelta(before.province, after.province, ACCESS_LOG_WAIT).seconds),
-      includes: "inside the province's hop 1: the lookup's access-log row queued, then its INSERT committed",
+      includes: "started in hop 1; beside the region calls where the province deferred it (access-log receipts), else inside hop 1",
+    },
+    {
+      hop: 'hop 3: waiting for the access-log receipt',
+      ms: perCheck(histogramDelta(before.province, after.province, ACCESS_LOG_CONFIRM_WAIT).seconds),
+      includes: "what a deferred entry still cost the check: the province's last hop waiting, after its own work, for the commit",
     },
   ];
 
@@ -140,7 +148,7 @@ export function renderHops(breakdown: HopBreakdown): string {
     `Means per check, in ms, over the ${breakdown.checks.toLocaleString('en')} checks of the 1-connection run above: the whole check as autocannon saw it, ` +
       "every other row from the services' own Prometheus histograms (sum ÷ checks), read just before and just after the run. Means, not p50s: means add up along a path. " +
       'The province\'s two hops share one row: the gateway labels its calls by subgraph, and the province labels `DuplicateCheck__province__0` and `…__4` alike ' +
-      '(platform/metrics.ts keeps only the client operation\'s name, and only one the manifest ships: `other` here); the access-log wait is hop 1\'s alone.',
+      '(platform/metrics.ts keeps only the client operation\'s name, and only one the manifest ships: `other` here). The access-log rows are on their own: the commit\'s time, and what of it the last hop still waited.',
     '',
     table(
       ['hop', 'mean ms', 'what it includes'],

@@ -67,6 +67,8 @@ export interface AccessLog {
   /** A person's lookups, newest first. */
   list(personKey: string, limit: number): Promise<AccessLogRow[]>;
   metrics(): { accessLogWritten: number; accessLogWriteFailures: number; accessLogPending: number; accessLogInserts: number };
+  /** Whether an INSERT is being written or entries wait for one. */
+  busy(): boolean;
   /** Whether the database answers. */
   ping(): Promise<boolean>;
   /** Refuses new entries and waits for the ones being written. Closing the database is the owner's job. */
@@ -170,6 +172,7 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
       accessLogPending: queue.length,
       accessLogInserts: counters.inserts,
     }),
+    busy: () => writing !== undefined || queue.length > 0,
     async ping() {
       try {
         await (await options.sql).query('SELECT 1');

