@@ -10,7 +10,8 @@
  *   province call (ACCESS_LOG_RECEIPTS_HEADER), which confirms those committed.
  * - Before the answer leaves, any receipt still unconfirmed (the province died or timed out in
  *   between, the write failed) replaces the whole answer with ACCESS_LOG_UNAVAILABLE: no answered
- *   lookup without its committed entry, as when the province waited itself.
+ *   lookup without its committed entry, as when the province waited itself. (An answer whose data
+ *   is null carries nothing of any lookup, and keeps its own errors.)
  */
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
@@ -113,7 +114,9 @@ export function accessReceiptsPlugin<TContext extends BaseContext & { accessRece
           const state = contextValue.accessReceipts;
           if (!state || state.deferred.size === 0 || response.body.kind !== 'single') return;
           const unconfirmed = [...state.deferred].filter((receipt) => !state.confirmed.has(receipt)).length;
-          if (unconfirmed === 0) return;
+          // An answer without data carries nothing of the lookup (a malformed number beside it
+          // nulled the whole answer, and the province's later hop was never called): its errors stand.
+          if (unconfirmed === 0 || response.body.singleResult.data == null) return;
           withheld.inc();
           contextValue.log.error({ event: 'access_log_unconfirmed', lookups: unconfirmed }, 'a lookup\'s access-log entry was not confirmed; its answer is withheld');
           response.body.singleResult = {

@@ -144,7 +144,7 @@ function split(group: readonly EntityFetch[], maxRepresentations: number, maxByt
     current.push(fetch);
     count += fetch.representations.length;
     bytes += fetch.bytes;
-    receiptBytes += fetch.receiptBytes + 1;
+    receiptBytes += fetch.receiptBytes > 0 ? fetch.receiptBytes + 1 : 0;
   }
   if (current.length > 0) calls.push(current);
   return calls;

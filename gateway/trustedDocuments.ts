@@ -103,7 +103,7 @@ export function trustedDocumentsPlugin<TContext extends BaseContext & { principa
               recentlyLogged.set(seen, true);
               contextValue.log.warn(
                 { ...untrusted, nextLogAfterMinutes: UNTRUSTED_LOG_INTERVAL_MS / 60_000 },
-                'operation not in the trusted documents (TRUSTED_DOCUMENTS=log lets it through; logged once per role and hash every 10 minutes, counted in xjzc_trusted_documents_total)',
+                `operation not in the trusted documents (TRUSTED_DOCUMENTS=log lets it through; logged once per role and hash every ${UNTRUSTED_LOG_INTERVAL_MS / 60_000} minutes, counted in xjzc_trusted_documents_total)`,
               );
             }
             return;

@@ -223,7 +223,7 @@ const variables = z.object({
   IDENTITY_SECRET: hmacKey.optional(),
   SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(5_000),
   PORTAL_SUBGRAPH_TIMEOUT_MS: wholeNumber(1, 600_000).default(1_500),
-  ACCESS_LOG_CONFIRM_WITHIN_MS: wholeNumber(1, 60_000).default(1_000),
+  ACCESS_LOG_CONFIRM_WITHIN_MS: wholeNumber(1, 10_000).default(1_000),
   CIRCUIT_FAILURE_THRESHOLD: wholeNumber(1, 100_000).default(5),
   CIRCUIT_WINDOW_MS: wholeNumber(100, 3_600_000).default(10_000),
   CIRCUIT_OPEN_MS: wholeNumber(10, 3_600_000).default(5_000),

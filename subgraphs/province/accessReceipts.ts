@@ -35,7 +35,7 @@ export interface AccessReceiptsOptions {
   sql: Promise<SqlClient>;
   /** How long a receipt another process wrote is looked for in the database, ms. @default 1000 */
   confirmWithinMs?: number;
-  /** Between two reads of the database, ms. @default 5 */
+  /** Before the second read of the database, ms; doubled each time, up to 100. @default 5 */
   pollMs?: number;
 }
 
@@ -65,11 +65,13 @@ export function createAccessReceipts(options: AccessReceiptsOptions): AccessRece
     if (!named) return false;
     const sql = await options.sql;
     const until = performance.now() + confirmWithinMs;
-    for (;;) {
+    // Soon after at first (the other process's INSERT is usually committing), then less and less
+    // often, so that a database already slow is not read in a tight loop.
+    for (let pause = pollMs; ; pause = Math.min(pause * 2, 100)) {
       const { rows } = await sql.query('SELECT 1 FROM access_log WHERE person_key = $1 AND request_id = $2 LIMIT 1', [named.personKey, named.requestId]);
       if (rows.length > 0) return true;
-      if (performance.now() + pollMs > until) return false;
-      await sleep(pollMs);
+      if (performance.now() + pause > until) return false;
+      await sleep(pause);
     }
   }
 

@@ -157,14 +157,11 @@ function accessLogMetrics(metrics: ServiceMetrics, accessLog: AccessLog): void {
   });
 }
 
-/**
- * How long each lookup waited for its access-log entry to commit: what the audit record costs a
- * check (a lone check waits one INSERT; `npm run faults` reads it at one check in flight).
- */
+/** Access-log receipts (accessReceipts.ts): deferred, then confirmed or not. */
 function accessReceiptMetrics(metrics: ServiceMetrics, receipts: AccessReceipts): void {
   metrics.counter<'outcome'>({
     name: 'xjzc_access_log_receipts_total',
-    help: 'Lookups answered before their access-log entry committed, for our gateway to confirm (accessReceipts.ts): deferred, then confirmed or unconfirmed (the gateway refused that answer).',
+    help: 'Lookups answered before their access-log entry committed, for our gateway to confirm (accessReceipts.ts): deferred, then confirmed or unconfirmed (not committed in time, failed, or not a receipt: the gateway withholds that answer).',
     labelNames: ['outcome'],
     collect() {
       this.reset();
@@ -176,10 +173,15 @@ function accessReceiptMetrics(metrics: ServiceMetrics, receipts: AccessReceipts)
   });
 }
 
+/**
+ * How long each lookup's access-log entry took to commit, queued then written: inside the lookup
+ * where it waited for it, beside the region calls where it was deferred (accessReceipts.ts).
+ * `npm run faults` reads it at one check in flight.
+ */
 function accessLogWaitMetric(metrics: ServiceMetrics): (seconds: number) => void {
   const wait = metrics.histogram({
     name: 'xjzc_access_log_wait_seconds',
-    help: 'Time a lookup waited for its access-log entry to be committed (queued, then its INSERT), before it was answered.',
+    help: 'Time a lookup\'s access-log entry took to commit (queued, then its INSERT): waited for before the answer, or beside the region calls where deferred.',
     buckets: [0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   });
   return (seconds) => wait.observe(seconds);

@@ -66,6 +66,16 @@ describe('access-log receipts', () => {
     expect(await receipts('deferred')).toBe(deferredBefore);
   });
 
+  it('keeps the error of a malformed number beside a deferred lookup, whose later hop never ran', async () => {
+    const both = 'query Both($a: String!, $b: String!) { a: person(idNumber: $a) { annualReview(year: 2024) { verdict } } b: person(idNumber: $b) { annualReview(year: 2024) { verdict } } }';
+    const withheldBefore = await withheld();
+    const { body } = await check(both, { a: HELD_IN_BZ, b: '652801198503071039' });
+    // person is non-null: the malformed one nulls the whole answer, so nothing of the other leaves.
+    expect(body.data).toBeNull();
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['INVALID_ID_NUMBER']);
+    expect(await withheld()).toBe(withheldBefore);
+  });
+
   it('withholds the whole answer when the entry cannot be written, and answers again once it can', async () => {
     const { sql } = system.provinceDatabase;
     // Every INSERT into the access log now fails, as a full disk or a broken table would make it.
