@@ -129,6 +129,25 @@ export async function waitForGraphQL(proc: BenchProcess, timeoutMs = 60_000): Pr
 }
 
 /**
+ * A service on a port of its own, answering GraphQL: `start` is given a free port and spawns the
+ * service on it. A port found free can be taken by another process before the service binds it
+ * (test files run in parallel); then the service exits with EADDRINUSE, and it is started again on
+ * another port, up to `tries` times.
+ */
+export async function spawnListening(start: (port: number) => Promise<BenchProcess>, timeoutMs = 180_000, tries = 3): Promise<BenchProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const proc = await start(await freePort());
+    try {
+      await waitForGraphQL(proc, timeoutMs);
+      return proc;
+    } catch (error) {
+      await proc.stop();
+      if (attempt >= tries || !proc.output().includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+/**
  * Waits until one of the project's services says it is ready (GET /ready 200: database answered,
  * first query paths warm; the gateway: every subgraph reached), or fails with its output.
  */

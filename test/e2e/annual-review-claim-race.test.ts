@@ -6,7 +6,7 @@
  * regions run in this process on their real PostgreSQL databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnService, waitForGraphQL, type BenchProcess } from '../../bench/processes.js';
+import { spawnListening, spawnService, type BenchProcess } from '../../bench/processes.js';
 import { REGIONS } from '../../domain/regions.js';
 import { loadConfig } from '../../platform/config.js';
 import { startNamedService, type StartedService } from '../../app/services.js';
@@ -41,14 +41,14 @@ beforeAll(async () => {
   for (const region of REGIONS) regions.push(await startNamedService(region.code, config, 0));
   const regionUrls = Object.fromEntries(REGIONS.map((region, index) => [`${region.code.toUpperCase()}_SUBGRAPH_URL`, regions[index]!.url]));
 
-  const provincePorts = [await freePort(), await freePort()];
-  processes.push(...(await Promise.all(provincePorts.map((port) => spawnService('province', port, { ...env, ...regionUrls, PROVINCE_PORT: String(port) })))));
-  const gatewayProcesses = provincePorts.map(async (provincePort) => {
-    const port = await freePort();
-    return spawnService('gateway', port, { ...env, ...regionUrls, PORT: String(port), PROVINCE_SUBGRAPH_URL: `http://127.0.0.1:${provincePort}/graphql` });
-  });
+  const provinces = await Promise.all(
+    [0, 1].map(() => spawnListening((port) => spawnService('province', port, { ...env, ...regionUrls, PROVINCE_PORT: String(port) }))),
+  );
+  processes.push(...provinces);
+  const gatewayProcesses = provinces.map((province) =>
+    spawnListening((port) => spawnService('gateway', port, { ...env, ...regionUrls, PORT: String(port), PROVINCE_SUBGRAPH_URL: province.url })),
+  );
   processes.push(...(await Promise.all(gatewayProcesses)));
-  await Promise.all(processes.map((proc) => waitForGraphQL(proc, 180_000)));
   gateways = [processes[2]!.url, processes[3]!.url];
 }, 300_000);
 
