@@ -222,12 +222,6 @@ async function main(): Promise<void> {
         const waitP50 = histogramQuantile(wait, 0.5) * 1000;
         const single1 = summarize(singleOutcomes);
         const waitFigure = `${waitP50.toFixed(2)} ms (${percent(withinOneMs)} of ${wait.count} waits ≤ 1 ms; mean ${((wait.sum / Math.max(1, wait.count)) * 1000).toFixed(2)} ms)`;
-        windows.push({
-          window: `healthy, 1 check in flight, synchronous_commit ${durable ? 'on (durable, as shipped)' : 'off (baseline: no WAL flush)'}`,
-          summary: single1,
-          cpu: cpuPerCheck(cpuFrom, cpuTo, single1.answered),
-          note: `access-log wait p50 ${waitFigure}`,
-        });
         // Since access-log receipts the commit runs beside the region calls; what a check still
         // waits for is the confirmation in the province's last hop.
         const confirm = histogramDelta(before.samples('xjzc_access_log_confirm_wait_seconds')[0], after.samples('xjzc_access_log_confirm_wait_seconds')[0]);
@@ -237,7 +231,12 @@ async function main(): Promise<void> {
           confirm.count > 0
             ? `${confirmP50.toFixed(2)} ms (mean ${((confirm.sum / confirm.count) * 1000).toFixed(2)} ms over ${confirm.count} checks; the commit itself, beside the region calls, took ${waitFigure})`
             : `${waitFigure}, in line: no check deferred its entry`;
-        windows[windows.length - 1]!.note += `; the check's wait for it after its own work p50 ${confirmP50.toFixed(2)} ms`;
+        windows.push({
+          window: `healthy, 1 check in flight, synchronous_commit ${durable ? 'on (durable, as shipped)' : 'off (baseline: no WAL flush)'}`,
+          summary: single1,
+          cpu: cpuPerCheck(cpuFrom, cpuTo, single1.answered),
+          note: `access-log wait p50 ${waitFigure}; the check's wait for it after its own work p50 ${confirmP50.toFixed(2)} ms`,
+        });
         if (durable) targets.push(atMost('Access-log: what a check waits for its entry, p50, 1 check in flight', confirmP50, 1, (value) => `${value.toFixed(2)} ms`, confirmFigure));
       }
     }

@@ -83,12 +83,17 @@ export function planConfirmsLater(plan: QueryPlan): boolean {
   return answer;
 }
 
+/** The receipts the province handed back that it has not confirmed yet. */
+function unconfirmedOf(state: ReceiptState): string[] {
+  return [...state.deferred].filter((receipt) => !state.confirmed.has(receipt));
+}
+
 /** Headers for a province call: the deferral where the plan allows it, and the receipts not yet confirmed. */
 export function receiptHeaders(state: ReceiptState | undefined): Array<[string, string]> {
   if (!state) return [];
   const headers: Array<[string, string]> = [];
   if (state.defer) headers.push([ACCESS_LOG_DEFERRAL_HEADER, GATEWAY_CONFIRMS]);
-  const unconfirmed = [...state.deferred].filter((receipt) => !state.confirmed.has(receipt)).slice(0, MAX_RECEIPTS_PER_CALL);
+  const unconfirmed = unconfirmedOf(state).slice(0, MAX_RECEIPTS_PER_CALL);
   if (unconfirmed.length > 0) headers.push([ACCESS_LOG_RECEIPTS_HEADER, unconfirmed.join(' ')]);
   return headers;
 }
@@ -113,7 +118,7 @@ export function accessReceiptsPlugin<TContext extends BaseContext & { accessRece
         async willSendResponse({ contextValue, response }) {
           const state = contextValue.accessReceipts;
           if (!state || state.deferred.size === 0 || response.body.kind !== 'single') return;
-          const unconfirmed = [...state.deferred].filter((receipt) => !state.confirmed.has(receipt)).length;
+          const unconfirmed = unconfirmedOf(state).length;
           // An answer without data carries nothing of the lookup (a malformed number beside it
           // nulled the whole answer, and the province's later hop was never called): its errors stand.
           if (unconfirmed === 0 || response.body.singleResult.data == null) return;

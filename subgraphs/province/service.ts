@@ -189,11 +189,11 @@ function accessLogWaitMetric(metrics: ServiceMetrics): (seconds: number) => void
 
 export function createProvinceService(regions: readonly RegionDefinition[], config: Config, log: Logger, metrics: ServiceMetrics): ProvinceService {
   const database = openProvinceDatabase(config, metrics);
-  const accessLog = createAccessLog({ sql: database.then((opened) => opened.sql), log, observeWait: accessLogWaitMetric(metrics) });
-  const receipts = createAccessReceipts({ sql: database.then((opened) => opened.sql), confirmWithinMs: config.accessLogConfirmWithinMs });
   // Not awaited here: a database that cannot be opened fails the claims that need it, not the service.
   database.catch(() => undefined);
   const sql = database.then((opened) => opened.sql);
+  const accessLog = createAccessLog({ sql, log, observeWait: accessLogWaitMetric(metrics) });
+  const receipts = createAccessReceipts({ sql, confirmWithinMs: config.accessLogConfirmWithinMs });
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, regions.map((region) => region.code));
   const identity = createIdentity(config.identitySecret);
   const regionClient = createRegionClient({ urls: config.subgraphUrls, timeoutMs: config.subgraphTimeoutMs });
