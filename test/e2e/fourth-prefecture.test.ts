@@ -3,7 +3,8 @@
  * portal schema and local names, built on the region kit, one registry entry, its own demo rows in
  * an embedded database, and a supergraph composed here with it. Through the gateway, the contract
  * answers with hm in it: the annual review counts hm's application, eligibility weighs it, and hm
- * has its statistics and list like the other regions.
+ * has its statistics and list like the other regions, and its portal claims the person's year in
+ * the province's ledger, refused where bz's application already counts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoData } from '../../demo/writeDemoData.js';
@@ -86,6 +87,38 @@ describe('a fourth prefecture, added with its folder and one registry entry', ()
     expect(errors).toBeUndefined();
     expect(data!.person.eligibility.verdict).toBe('INELIGIBLE');
     expect(data!.person.eligibility.reasons).toContainEqual({ code: 'ANNUAL_REVIEW_ALREADY_APPLIED', verdict: 'FAIL', region: 'hm' });
+  });
+
+  it('claims the person\'s year for its own application, and is refused a year another region already counts', async () => {
+    const hmPortal = { role: 'portal', region: 'hm' } as const;
+    const own = await query<{ person: { records: Array<{ region: string; applications?: Array<{ id: string; year: number }> }> } }>(
+      `query ($id: String!) { person(idNumber: $id) { records { region ... on HmRecord { applications { id year } } } } }`,
+      hmPortal,
+      { id: DEMO_PERSON },
+    );
+    expect(own.errors).toBeUndefined();
+    const applications = own.data!.person.records.find((record) => record.region === 'hm')!.applications!;
+    const of = (year: number) => applications.find((application) => application.year === year)!.id;
+
+    const CLAIM = `mutation ($input: AnnualReviewClaimInput!) { claimAnnualReview(input: $input) {
+      outcome missingRegions conflicts { region kind } claim { region year applicationId state } } }`;
+    type Claim = { claimAnnualReview: { outcome: string; missingRegions: string[]; conflicts: Array<{ region: string; kind: string }>; claim: { region: string; year: number; applicationId: string; state: string } | null } };
+
+    const granted = await query<Claim>(CLAIM, hmPortal, { input: { idNumber: DEMO_PERSON, year: 2024, applicationId: of(2024) } });
+    expect(granted.errors).toBeUndefined();
+    expect(granted.data!.claimAnnualReview).toEqual({
+      outcome: 'GRANTED',
+      missingRegions: [],
+      conflicts: [],
+      claim: { region: 'hm', year: 2024, applicationId: of(2024), state: 'HELD' },
+    });
+    const ledger = await system.province.sql.query<{ region: string; year: number }>(`SELECT region, year FROM annual_review_claim WHERE region = 'hm'`);
+    expect(ledger.rows).toEqual([{ region: 'hm', year: 2024 }]);
+
+    // bz's 2023 application (seeded above) counts toward 2023, so hm's 2023 application cannot hold it.
+    const refused = await query<Claim>(CLAIM, hmPortal, { input: { idNumber: DEMO_PERSON, year: 2023, applicationId: of(2023) } });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data!.claimAnnualReview).toEqual({ outcome: 'REFUSED', missingRegions: [], conflicts: [{ region: 'bz', kind: 'APPLIED' }], claim: null });
   });
 
   it('counts its statistics with SQL GROUP BY over its own codes, unknown codes kept as UNKNOWN', async () => {
