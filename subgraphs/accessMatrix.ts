@@ -50,6 +50,16 @@ const APPLICATION_DETAIL = grant(
   ['analyst', 'ownRegionPortal'],
   "a portal reads only region, year, reviewKind and status of another region's applications.",
 );
+/**
+ * Lists of a region's applications: a portal lists its own region only. Another region's list,
+ * even of the summary fields a portal may read, would give that region's exact counts by year,
+ * kind and status (undoing its perturbed statistics) and, by its order, its application ids and
+ * submission times.
+ */
+const LISTS = grant(
+  ['analyst', 'ownRegionPortal'],
+  "a portal lists its own region's applications only: another region's list would tell its exact counts and, by its order, its ids and submission times.",
+);
 /** A claim's application and history: its own region's portal and analysts (issue 13). */
 const CLAIM_DETAIL = grant(['analyst', 'ownRegionPortal'], "a portal sees another region's claim as region, state and times only.");
 /** 盲评: reviewers never see name or employer, and analysts read as reviewers do. */
@@ -73,6 +83,7 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     reviewBatches: EVERYONE,
     // The merged list across regions (subgraphs/province/mergedList.ts): its applications follow
     // the Application grants per region, its filters DERIVED_OUTPUTS.applicationFilters.
+    // A portal's merged list holds its own region only (LISTS, applied per region by mergedList.ts).
     applications: grant(['analyst', 'ownRegionPortal', 'otherRegionPortal'], 'it is open to analyst and portal only.'),
   },
   // Claims are changed by portals only, each for its own region: the resolvers check both, since
@@ -176,14 +187,14 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     code: EVERYONE,
     name: EVERYONE,
     divisionCode: EVERYONE,
-    applications: grant(['analyst', 'ownRegionPortal', 'otherRegionPortal'], 'it is open to analyst and portal only.'),
+    applications: LISTS,
     // Counts: exact or perturbed by audience (DERIVED_OUTPUTS.statistics).
     statistics: EVERYONE,
     // @inaccessible: the province's annualReviewConflicts, for analysts.
     annualReviewIndexForProvince: ANALYSTS,
     // @inaccessible: only the province's merged list calls it, with the caller's token; its rows
     // are marked for the province (forProvince), which applies the Application grants for the caller.
-    applicationsInSubmissionOrder: grant(['analyst', 'ownRegionPortal', 'otherRegionPortal'], 'it is open to analyst and portal only.'),
+    applicationsInSubmissionOrder: LISTS,
   },
   ApplicationConnection: { '*': PEOPLE },
   MergedApplicationConnection: { '*': PEOPLE },
@@ -204,18 +215,21 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
     applicationId: CLAIM_DETAIL,
     state: PEOPLE,
     expiresAt: PEOPLE,
-    createdAt: PEOPLE,
+    createdAt: CLAIM_DETAIL,
     updatedAt: CLAIM_DETAIL,
     releaseReason: CLAIM_DETAIL,
     history: CLAIM_DETAIL,
   },
   // Reached only through AnnualReviewClaim.history; `region` here is the actor's.
   AnnualReviewClaimEvent: { '*': PEOPLE },
+  // Another region's portal learns that the year is held, and until when a HELD claim lapses (the
+  // one fact it needs to act: when to try again), not when the claim was made, which would tell
+  // when that region's application was taken in.
   ActiveClaim: {
     region: PEOPLE,
     state: PEOPLE,
     expiresAt: PEOPLE,
-    createdAt: PEOPLE,
+    createdAt: CLAIM_DETAIL,
     claim: CLAIM_DETAIL,
   },
   AnnualReviewConflictConnection: { '*': ANALYSTS },
@@ -287,7 +301,12 @@ export const DERIVED_OUTPUTS = {
    * `Region.applications(filter:)`: a filter on a field answers only for those who may read that
    * field of the region (FIELD_GRANTS.Application); any other filter is FORBIDDEN.
    */
-  applicationFilters: { analyst: 'ANY_FIELD', ownRegionPortal: 'ANY_FIELD', otherRegionPortal: 'READABLE_FIELDS_ONLY', dashboard: 'REFUSED' },
+  applicationFilters: { analyst: 'ANY_FIELD', ownRegionPortal: 'ANY_FIELD', otherRegionPortal: 'REFUSED', dashboard: 'REFUSED' },
+  /**
+   * Which regions' applications a list holds (`Region.applications`, the merged `Query.applications`
+   * and its CSV): a portal's lists hold its own region only (FIELD_GRANTS.Region.applications).
+   */
+  lists: { analyst: 'EVERY_REGION', ownRegionPortal: 'OWN_REGION', otherRegionPortal: 'REFUSED', dashboard: 'REFUSED' },
   /** Cursors carry nothing a reader could decode (the region kit's opaque cursors). */
   cursors: { analyst: 'OPAQUE', ownRegionPortal: 'OPAQUE', otherRegionPortal: 'OPAQUE', dashboard: 'REFUSED' },
 } as const satisfies Record<string, Readonly<Record<Audience, string>>>;

@@ -9,8 +9,9 @@
  * province merges the k sorted pages. A page therefore costs k index range scans of `first + 1`
  * rows, however deep it is.
  *
- * Access: as in the regions. Dashboards get no lists; a portal reads of another region's
- * applications only region, year, reviewKind and status (applicationResolvers, in schema.ts).
+ * Access: as in the regions. Dashboards get no lists, and a portal's list holds its own region's
+ * applications only (DERIVED_OUTPUTS.lists): another region's rows, even as summaries, would give
+ * its exact counts and, by their place in the order, its submission times.
  * A region that does not answer is left out, named in `missingRegions` and in an error
  * (REGION_UNAVAILABLE), and `complete` is false; its rows are never presented as absent.
  */
@@ -21,6 +22,7 @@ import type { Application } from '../../domain/types.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { checkPageSize, checkYear } from '../../platform/input.js';
 import { requireReadableFilter } from '../access.js';
+import { derivedFor } from '../accessMatrix.js';
 import { fullSelection, regionTypeName } from '../../schema/sdl.js';
 import type { SubmissionPosition } from '../../domain/types.js';
 import type { ProvinceContext } from './schema.js';
@@ -201,20 +203,22 @@ export function createMergedList(regions: readonly RegionDefinition[], client: R
     const descending = (args.orderBy ?? 'SUBMITTED_AT_DESC') === 'SUBMITTED_AT_DESC';
     const filter = args.filter ?? {};
     checkYear('filter.year', filter.year as number | null | undefined);
-    // A filter reads the field it filters on: each region's rule for the caller, as in Region.applications.
-    for (const region of regions) requireReadableFilter(context, region.code, filter);
+    // The regions whose applications the caller may list; a filter reads the field it filters on,
+    // each region's rule for the caller, as in Region.applications.
+    const listed = regions.filter((region) => derivedFor('lists', context.principal, region.code) !== 'REFUSED');
+    for (const region of listed) requireReadableFilter(context, region.code, filter);
     const digest = filterDigest(filter);
     let after: SubmissionPosition | null = null;
     if (args.after) {
       const payload = cursors.open(args.after);
-      if (!isCursorPayload(payload) || payload.o !== (descending ? 'D' : 'A') || payload.f !== digest || !regions.some((r) => r.code === payload.r)) {
+      if (!isCursorPayload(payload) || payload.o !== (descending ? 'D' : 'A') || payload.f !== digest || !listed.some((r) => r.code === payload.r)) {
         throw userInputError(ErrorCode.INVALID_CURSOR, 'The cursor is not one this list issued (same filter and order); start again without "after".');
       }
       after = { submittedAtMicros: payload.m, region: payload.r, localId: payload.k };
     }
     const withTotal = selects(info, 'totalCount');
     const settled = await Promise.allSettled(
-      regions.map((region, rank) => fetchRegion(region, rank, { filter, descending, first: first + 1, after }, withTotal, context)),
+      listed.map((region, rank) => fetchRegion(region, rank, { filter, descending, first: first + 1, after }, withTotal, context)),
     );
     const pages: OrderedRow[][] = [];
     const missing: RegionFailure[] = [];
@@ -225,7 +229,7 @@ export function createMergedList(regions: readonly RegionDefinition[], client: R
         totalCount += outcome.value.totalCount ?? 0;
         return;
       }
-      const failure = outcome.reason instanceof RegionFailure ? outcome.reason : new RegionFailure(regions[index]!.code, 'UNREACHABLE');
+      const failure = outcome.reason instanceof RegionFailure ? outcome.reason : new RegionFailure(listed[index]!.code, 'UNREACHABLE');
       // The client's own mistake (a forged position, a bad filter value) is the client's error, not a region outage.
       if (failure.clientError) throw userInputError(failure.clientError.code as ErrorCode, failure.clientError.message);
       missing.push(failure);

@@ -256,6 +256,14 @@ describe('annualReview counts active claims', () => {
     const { data, errors } = await as<{ person: { annualReview: { verdict: string; counted: unknown[]; claims: Array<{ region: string; state: string; claim: unknown }> } } }>(portal('bz'), REVIEW, { idNumber: PEOPLE.heldInAks });
     expect(data!.person.annualReview).toMatchObject({ verdict: 'ALREADY_APPLIED', counted: [], claims: [{ region: 'aks', state: 'HELD', claim: null }] });
     expect(errors!.map((error) => [error.extensions!.code, error.path!.join('.')])).toEqual([['FORBIDDEN', 'person.annualReview.claims.0.claim']]);
+    // When aks's hold lapses is what bz needs to act on; when it was made would tell when aks took the application in.
+    const times = await as<{ person: { annualReview: { claims: Array<{ expiresAt: string | null; createdAt: string | null }> } } }>(
+      portal('bz'),
+      `query ($idNumber: String!) { person(idNumber: $idNumber) { annualReview(year: 2024) { claims { expiresAt createdAt } } } }`,
+      { idNumber: PEOPLE.heldInAks },
+    );
+    expect(times.data!.person.annualReview.claims).toEqual([{ expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), createdAt: null }]);
+    expect(times.errors!.map((error) => [error.extensions!.code, error.path!.join('.')])).toEqual([['FORBIDDEN', 'person.annualReview.claims.0.createdAt']]);
 
     // aks itself sees its claim in full, and excluding its own application clears it.
     const own = await as<{ person: { annualReview: { verdict: string; claims: Array<{ claim: { applicationId: string } }> } } }>(portal('aks'), REVIEW, { idNumber: PEOPLE.heldInAks });

@@ -116,22 +116,15 @@ describe('the CSV export', () => {
     expect(rows.every((row) => row[4] === '2024' && ['INTERMEDIATE', 'JUNIOR'].includes(row[7]!))).toBe(true);
   });
 
-  it("masks another region's applications for a portal as the API does", async () => {
+  it("gives a portal its own region's applications only, as the API does", async () => {
     const headers = await gatewayHeaders({ role: 'portal', region: 'wlmq' });
     const { response, text } = await download('?year=2024', headers);
     expect(response.status).toBe(200);
     const rows = parseCsv(text.slice(1)).slice(1);
-    const others = rows.filter((row) => row[1] !== 'wlmq');
-    const own = rows.filter((row) => row[1] === 'wlmq');
-    expect(others.length).toBeGreaterThan(0);
-    expect(own.length).toBeGreaterThan(0);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((row) => row[1]))).toEqual(new Set(['wlmq']));
     const column = (name: string) => CSV_COLUMNS.findIndex(([field]) => field === name);
-    for (const row of others) {
-      expect([row[column('id')], row[column('localId')], row[column('level')], row[column('submittedAt')], row[column('specialty')]]).toEqual(['', '', '', '', '']);
-      expect(row[column('year')]).toBe('2024');
-      expect(row[column('status')]).not.toBe('');
-    }
-    expect(own.every((row) => row[column('id')]!.startsWith('wlmq:'))).toBe(true);
+    expect(rows.every((row) => row[column('id')]!.startsWith('wlmq:'))).toBe(true);
     expect(rows.map((row) => row[column('id')] || null)).toEqual((await mergedIds({ year: 2024 }, headers)).ids);
   });
 
