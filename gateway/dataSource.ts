@@ -9,7 +9,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, Headers, errors as undiciErrors } from 'undici';
-import { OPERATION_NAME_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
+import { DOCUMENT_HASH_HEADER, OPERATION_NAME_HEADER, REQUEST_ID_HEADER } from '../platform/http.js';
 import type { ServiceMetrics } from '../platform/metrics.js';
 import { tracedCall } from '../platform/tracing.js';
 import { noteReceipts, receiptHeaders, type ReceiptState } from './accessReceipts.js';
@@ -195,6 +195,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // the subgraphs' logs and the access log: not the subgraph operation's name, which embeds it.
     const name = options.incomingRequestContext?.operationName;
     if (name) options.request.http?.headers.set(OPERATION_NAME_HEADER, name.slice(0, 100));
+    // And the document's hash: a name is the client's to choose, the document it sent is not.
+    const hash = options.incomingRequestContext?.queryHash;
+    if (hash) options.request.http?.headers.set(DOCUMENT_HASH_HEADER, hash);
     // The caller's verified claims travel only with the caller's own operations, signed by the
     // gateway; anything else the gateway sends carries no principal, so the subgraphs refuse it.
     if (internalToken) options.request.http?.headers.set('authorization', `Bearer ${internalToken}`);

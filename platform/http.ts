@@ -96,6 +96,12 @@ export const COALESCED_REQUEST_IDS_HEADER = 'x-coalesced-request-ids';
 /** The operation's name as the gateway parsed it, sent by the gateway with every subgraph call. */
 export const OPERATION_NAME_HEADER = 'x-operation-name';
 
+/**
+ * The SHA-256 (hex) of the client's document as the gateway hashed it (Apollo's query hash), sent
+ * with every subgraph call of the operation: with the name, what the access log records of it.
+ */
+export const DOCUMENT_HASH_HEADER = 'x-document-hash';
+
 /** A GraphQL name (spec §2.1.9), bounded: what the gateway sends, and all a subgraph believes. */
 const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
 

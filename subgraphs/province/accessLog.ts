@@ -30,8 +30,10 @@ export interface AccessLogEntry {
   region: string | null;
   subject: string;
   personKey: string;
-  /** The client's operation name, where it gave one. */
+  /** The operation's name as the gateway parsed it (written by the client), where it has one. */
   operation: string | null;
+  /** The SHA-256 (hex) of the client's document as the gateway hashed it; null if not sent through it. */
+  documentHash: string | null;
   requestId: string | null;
 }
 
@@ -42,6 +44,7 @@ export interface AccessLogRow {
   region: string | null;
   subject: string;
   operation: string | null;
+  documentHash: string | null;
   requestId: string | null;
 }
 
@@ -76,8 +79,8 @@ export interface AccessLog {
 }
 
 const INSERT = `
-INSERT INTO access_log (occurred_at, role, region, subject, person_key, operation, request_id)
-SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[])`;
+INSERT INTO access_log (occurred_at, role, region, subject, person_key, operation, request_id, document_hash)
+SELECT * FROM unnest($1::timestamptz[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::char(64)[])`;
 
 interface Waiting {
   entry: AccessLogEntry;
@@ -115,6 +118,7 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
         batch.map(({ entry }) => entry.personKey),
         batch.map(({ entry }) => entry.operation),
         batch.map(({ entry }) => entry.requestId),
+        batch.map(({ entry }) => entry.documentHash),
       ]);
       counters.written += batch.length;
       const committedAt = performance.now();
@@ -152,8 +156,8 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
     },
     async list(personKey, limit) {
       const sql = await options.sql;
-      const { rows } = await sql.query<{ occurred_at: Date | string; role: string; region: string | null; subject: string; operation: string | null; request_id: string | null }>(
-        `SELECT occurred_at, role, region, subject, operation, request_id FROM access_log
+      const { rows } = await sql.query<{ occurred_at: Date | string; role: string; region: string | null; subject: string; operation: string | null; request_id: string | null; document_hash: string | null }>(
+        `SELECT occurred_at, role, region, subject, operation, request_id, document_hash FROM access_log
          WHERE person_key = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
         [personKey, limit],
       );
@@ -163,6 +167,7 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
         region: row.region,
         subject: row.subject,
         operation: row.operation,
+        documentHash: row.document_hash,
         requestId: row.request_id,
       }));
     },

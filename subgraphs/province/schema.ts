@@ -28,6 +28,8 @@ export interface ProvinceContext {
   requestId: string;
   /** The client's operation name as the gateway parsed it; null when it had none. */
   operationName?: string | null;
+  /** The SHA-256 of the client's document as the gateway hashed it (x-document-hash); null when not given. */
+  documentHash?: string | null;
   /** The caller, from the gateway's token (platform/auth.ts). */
   principal: Principal;
   /** That token itself: the merged list passes it on to the regions, so that they apply the caller's rules too. */
@@ -108,6 +110,7 @@ export function createProvinceSchema(
           subject: principal.subject,
           personKey: key,
           operation: context.operationName ?? null,
+          documentHash: context.documentHash ?? null,
           requestId: context.requestId,
         });
         if (committed && deferLookup) deferLookup(key, committed);

@@ -19,7 +19,7 @@ import type { SqlClient } from '../../platform/database/sql.js';
 import { tracedSqlClient } from '../../platform/database/traced.js';
 import { tracingIsOn } from '../../platform/tracing.js';
 import { subgraphErrorFormatter } from '../../platform/errors.js';
-import type { ServiceOptions } from '../../platform/http.js';
+import { DOCUMENT_HASH_HEADER, type ServiceOptions } from '../../platform/http.js';
 import { createIdentity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ServiceMetrics } from '../../platform/metrics.js';
@@ -243,7 +243,10 @@ export function createProvinceService(regions: readonly RegionDefinition[], conf
               deferredReceipts.push(receipts.defer(requestId, personKey, committed));
             }
           : undefined;
-      return { log: requestLog, requestId, operationName, principal, internalToken: bearerToken(req) ?? '', extraErrors: [], deferredReceipts, ...(deferLookup ? { deferLookup } : {}) };
+      // Believed as the request id is: only the gateway can call (the token above).
+      const hash = req.headers[DOCUMENT_HASH_HEADER];
+      const documentHash = typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) ? hash : null;
+      return { log: requestLog, requestId, operationName, documentHash, principal, internalToken: bearerToken(req) ?? '', extraErrors: [], deferredReceipts, ...(deferLookup ? { deferLookup } : {}) };
     },
     fromGateway: (req) => internalTokens.verify(req).then(() => true),
     warmUp: async () => {

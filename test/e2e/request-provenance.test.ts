@@ -4,10 +4,12 @@
  * `clientRequestId`), the operation name as the gateway parsed it, and no `x-coalesced-request-ids`
  * but the gateway's. A subgraph believes those headers only from the gateway.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOperationManifest } from '../../platform/operationManifest.js';
 import { gatewayHeaders, startTestSystem, type TestSystem } from '../helpers/system.js';
 
 const ID_NUMBER = '11010519491231002X';
@@ -64,6 +66,7 @@ async function forgedLookup(query: string): Promise<string> {
 
 interface Entry {
   operation: string | null;
+  documentHash: string | null;
   requestId: string | null;
   subject: string;
 }
@@ -73,7 +76,7 @@ async function newestEntry(): Promise<Entry> {
   const key = (await system.query<{ person: { key: string } }>('query K($id: String!) { person(idNumber: $id) { key } }', { id: ID_NUMBER })).data!.person.key;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const body = await system.query<{ accessLog: Entry[] }>('query Audit($key: ID!) { accessLog(personKey: $key) { subject operation requestId } }', { key });
+    const body = await system.query<{ accessLog: Entry[] }>('query Audit($key: ID!) { accessLog(personKey: $key) { subject operation documentHash requestId } }', { key });
     const entry = body.data?.accessLog.find((candidate) => candidate.subject === 'bz-clerk-provenance');
     if (entry || Date.now() > deadline) return entry!;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -92,6 +95,28 @@ describe('the access log', () => {
     // The province used to cut `__province__<n>` off its own operation name: a client name ending so lost it.
     await forgedLookup('query Audit__province__7($id: String!) { person(idNumber: $id) { idNumberMasked } }');
     await expect.poll(async () => (await newestEntry()).operation, { timeout: 10_000 }).toBe('Audit__province__7');
+  });
+
+  it("records the document's hash beside its name: a shipped operation's is its manifest id, a look-alike with the same name's is not", async () => {
+    const shipped = loadOperationManifest().operations.find((operation) => operation.name === 'AnnualReviewCheck')!;
+    const send = async (query: string) => {
+      const response = await fetch(system.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await gatewayHeaders({ role: 'portal', region: 'bz', subject: 'bz-clerk-provenance' })) },
+        body: JSON.stringify({ query, variables: { idNumber: ID_NUMBER, year: 2024 } }),
+      });
+      expect(((await response.json()) as { errors?: unknown }).errors).toBeUndefined();
+    };
+    await send(shipped.body);
+    await expect.poll(async () => (await newestEntry()).documentHash, { timeout: 10_000 }).toBe(shipped.id);
+    expect((await newestEntry()).operation).toBe('AnnualReviewCheck');
+
+    const lookAlike = 'query AnnualReviewCheck($idNumber: String!, $year: Int!) { person(idNumber: $idNumber) { idNumberMasked annualReview(year: $year) { verdict } } }';
+    await send(lookAlike);
+    const hash = createHash('sha256').update(lookAlike).digest('hex');
+    await expect.poll(async () => (await newestEntry()).documentHash, { timeout: 10_000 }).toBe(hash);
+    expect(hash).not.toBe(shipped.id);
+    expect((await newestEntry()).operation).toBe('AnnualReviewCheck');
   });
 
   it('records at most the first 100 characters of a long name', async () => {

@@ -16,6 +16,7 @@ import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from '
 const entry = (personKey: string, index = 0): AccessLogEntry => ({
   at: new Date(Date.UTC(2024, 7, 1, 2, 0, index)),
   role: 'portal',
+  documentHash: null,
   region: 'bz',
   subject: 'bz-clerk',
   personKey,
@@ -54,7 +55,7 @@ describe('the access log writer', () => {
     const other = await migrated.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM access_log WHERE request_id = 'r-7'`);
     expect(other.rows[0]!.n).toBe(1);
     expect(await accessLog.list('key-a', 5)).toEqual([
-      { at: '2024-08-01T10:00:07+08:00', role: 'portal', region: 'bz', subject: 'bz-clerk', operation: 'Lookup', requestId: 'r-7' },
+      { at: '2024-08-01T10:00:07+08:00', role: 'portal', region: 'bz', subject: 'bz-clerk', operation: 'Lookup', documentHash: null, requestId: 'r-7' },
     ]);
     await accessLog.close();
   });

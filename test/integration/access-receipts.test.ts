@@ -15,6 +15,7 @@ const log = pino({ level: 'silent' });
 const entry = (personKey: string, requestId: string): AccessLogEntry => ({
   at: new Date(),
   role: 'portal',
+  documentHash: null,
   region: 'bz',
   subject: 'bz-clerk',
   personKey,

@@ -207,6 +207,7 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
       subject: context.principal.subject,
       personKey,
       operation: context.operationName ?? null,
+      documentHash: context.documentHash ?? null,
       requestId: context.requestId,
     });
   }
