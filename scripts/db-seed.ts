@@ -157,6 +157,14 @@ async function main(): Promise<number> {
     );
     return 0;
   }
+  // A registered region the generator does not know gets no rows from it, said rather than silent:
+  // its module's own demoRows fill it when it runs embedded (subgraphs/template/module.ts).
+  const unknown = Object.keys(config.regionDatabases).filter((region) => !(DEMO_REGIONS as readonly string[]).includes(region));
+  if (unknown.length > 0) {
+    console.log(
+      `Not known to the demo generator, not written: ${unknown.join(', ')} (a region's own demoRows fill it when it runs embedded; on PostgreSQL, fill it yourself).`,
+    );
+  }
   const skipped = DEMO_REGIONS.filter((region) => urls[region] === undefined);
   if (skipped.length > 0) {
     console.log(`Not configured, skipped: ${skipped.join(', ')} (their share of --applications is not written elsewhere).`);

@@ -135,7 +135,13 @@ export async function createRegionalService(
         log.warn({ event: 'data_quality', region: region.code, table: found.table, field: 'idNumber.birthDate', total: found.total }, 'more stored ID numbers with impossible birth dates than listed');
       }
     })
-    .catch((error: unknown) => log.warn({ err: error instanceof Error ? { type: error.name } : {} }, 'ID-number data-quality scan failed'));
+    // A missing kit migration (gateway.id_number_birth_date) fails here: at error level, so that it is seen.
+    .catch((error: unknown) =>
+      log.error(
+        { event: 'data_quality_scan_failed', region: region.code, err: error instanceof Error ? { type: error.name, code: (error as { code?: unknown }).code } : {} },
+        'ID-number data-quality scan failed (are the kit migrations applied?)',
+      ),
+    );
 
   const internalTokens = createInternalTokenVerifier(config.internalTokenSecret, Object.keys(config.regionDatabases));
   const identity = createIdentity(config.identitySecret);

@@ -145,6 +145,12 @@ describe('a fourth prefecture, added with its folder and one registry entry', ()
     for (const id of ids) expect(id).toMatch(/^hm:\d+$/);
   });
 
+  it('flags a stored ID number with an impossible birth date at start, the kit\'s migrations applied', async () => {
+    // Its demo rows hold one (month 13); the scan needs gateway.id_number_birth_date from the kit's migrations.
+    const gauge = async () => (await system.hmMetrics.registry.getSingleMetric('xjzc_id_numbers_impossible_birth_date')!.get()).values[0]?.value;
+    await expect.poll(gauge, { timeout: 10_000 }).toBe(1);
+  });
+
   it('gets no silent empty demo data set from the generator, which does not know it', async () => {
     // hm's embedded database was filled by its own demoRows (the statistics above count them); the
     // shared generator refuses it by name rather than writing nothing.

@@ -31,6 +31,8 @@ export interface FourRegions {
   /** The three registered regions' databases and the province's. */
   databases: Record<string, TestDatabase>;
   province: TestDatabase;
+  /** hm's Prometheus registry (it runs in this process). */
+  hmMetrics: ServiceMetrics;
   /**
    * A gateway in this process over these subgraphs (all five unless `subgraphUrls` says otherwise),
    * with its supergraph given as `supergraphSdl` or `supergraphFile`; stopped by `stop()`.
@@ -86,6 +88,7 @@ export async function startFourRegions(options: {
     subgraphUrls,
     databases,
     province,
+    hmMetrics: hm.metrics,
     async startGateway(options) {
       const gateway = parts('gateway');
       const url = await serve(

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.js';
 import { SERVICE_NAMES } from '../../app/services.js';
+import { REGIONS } from '../../domain/regions.js';
 
 interface ComposeService {
   image?: string;
@@ -68,7 +69,7 @@ describe('docker-compose.yml', () => {
     const config = loadConfig(env);
     expect(config.environment).toBe('production');
     expect(config.listenHost).toBe('0.0.0.0');
-    for (const region of ['bz', 'aks', 'wlmq']) expect(config.regionDatabases[region]).toMatchObject({ kind: 'postgres' });
+    for (const { code } of REGIONS) expect(config.regionDatabases[code]).toMatchObject({ kind: 'postgres' });
     expect(config.subgraphUrls).toMatchObject({
       province: 'http://lb:4001/graphql',
       bz: 'http://lb:4002/graphql',
@@ -112,6 +113,18 @@ describe('docker-compose.yml', () => {
       expect(mount, replica).toBeDefined();
       const [, target] = mount!.split(':');
       expect(service.environment?.SUPERGRAPH_FILE).toBe(`${target}/supergraph.graphql`);
+    }
+  });
+
+  it("creates every registered region's database, and the image exposes every service's API and metrics port", () => {
+    const init = readFileSync(new URL('docker/postgres-init.sql', root), 'utf8');
+    const created = [...init.matchAll(/CREATE DATABASE (\w+);/g)].map(([, name]) => name);
+    expect(created.sort()).toEqual(['province', ...REGIONS.map((region) => region.code)].sort());
+    const exposed = /^EXPOSE (.+)$/m.exec(readFileSync(new URL('Dockerfile', root), 'utf8'))![1]!.split(/\s+/).map(Number);
+    const config = loadConfig({});
+    for (const name of appServices) {
+      const port = name === 'gateway' ? config.gatewayPort : config.servicePorts[name]!;
+      expect(exposed, name).toContain(port);
     }
   });
 
