@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import bodyParser from 'body-parser';
 import type { Logger } from './logger.js';
@@ -42,6 +43,12 @@ export interface ServiceOptions<TContext extends BaseContext> {
   bodyLimit?: string;
   /** How long shutdown waits for in-flight requests before closing them, ms (SHUTDOWN_GRACE_MS). @default 10000 */
   drainTimeoutMs?: number;
+  /**
+   * While draining, idle keep-alive connections are closed once no request has arrived, nor an
+   * answer left a connection open, for this long, ms. @default 100 (tests lengthen it to show a
+   * drain with no idle connection left does not wait for it).
+   */
+  drainQuietMs?: number;
   /** The service's Prometheus registry (served on its own port, not here: platform/metrics.ts). */
   metrics?: ServiceMetrics;
   /**
@@ -84,8 +91,27 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** A drain ends once no request has arrived for this long (and none is in flight), ms. */
+/** A drain closes the idle connections once no request has arrived for this long (and none is in flight), ms. */
 const QUIET_MS = 100;
+
+/**
+ * Where a service is in its life, as one value (gateway/readiness.ts does the same):
+ * - `starting`: not listening yet;
+ * - `warming`: listening, but its warm-up has not succeeded yet (/ready: 503, `warm: not yet`);
+ *   `retry` is the next attempt, when one is scheduled;
+ * - `serving`;
+ * - `draining`: `stop()` was called. Every answer closes its connection and /ready says 503.
+ *   `requestEnded` is told each time a request's response closes; `done` settles once every
+ *   received request is answered, every connection is closed (the server's 'close' event) and
+ *   Apollo Server has stopped, or rejects if stopping failed (a second `stop()` gets the same);
+ * - `stopped`.
+ */
+type Lifecycle =
+  | { phase: 'starting' }
+  | { phase: 'warming'; retry: NodeJS.Timeout | undefined }
+  | { phase: 'serving' }
+  | { phase: 'draining'; deadline: number; requestEnded: () => void; done: Promise<void> }
+  | { phase: 'stopped' };
 
 /**
  * Sent by the gateway when it coalesced several operations' entity fetches into one call
@@ -148,16 +174,19 @@ export async function startService<TContext extends BaseContext>(
   const { apollo, log } = options;
   await apollo.start();
   const parseJson = bodyParser.json({ limit: options.bodyLimit ?? '100kb', strict: false, type: ['application/json', 'application/graphql-response+json'] });
-  // Requests received and not yet answered; shutdown waits until this is 0 (or the grace period ends).
-  let inFlight = 0;
-  let lastRequestAt = 0;
-  /** When an answer last left with its connection kept open: its client may send the next request on it at once. */
-  let lastKeptOpenAt = 0;
-  /** Answers not yet begun, to be told `connection: close` when a drain starts. */
-  const unanswered = new Set<ServerResponse>();
-  let draining = false;
-  let idleWaiters: Array<() => void> = [];
-  const whenIdle = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)));
+  let state: Lifecycle = { phase: 'starting' };
+  const stopping = () => state.phase === 'draining' || state.phase === 'stopped';
+  /**
+   * Requests received whose response has not closed yet: a drain waits for them, and tells those
+   * not yet answered to close their connection.
+   */
+  const inFlight = new Set<ServerResponse>();
+  /**
+   * When a request last arrived, or an answer last left with its connection kept open (a client
+   * may send its next request on that connection at once): a drain closes idle connections only
+   * QUIET_MS after this.
+   */
+  let lastActiveAt = 0;
 
   const handleGraphQL = (req: IncomingMessage, res: ServerResponse, requestId: string, operationName: string | null, requestLog: Logger, traced: TraceContext | null) => {
     parseJson(req, res, (error?: BodyParserError) => {
@@ -211,20 +240,14 @@ export async function startService<TContext extends BaseContext>(
     const ownId = randomUUID();
     res.setHeader(REQUEST_ID_HEADER, ownId);
     const path = (req.url ?? '/').split('?')[0];
-    inFlight++;
-    lastRequestAt = performance.now();
-    unanswered.add(res);
+    inFlight.add(res);
+    lastActiveAt = performance.now();
     res.on('finish', () => {
-      if (!draining) lastKeptOpenAt = performance.now();
+      if (!stopping()) lastActiveAt = performance.now();
     });
     res.on('close', () => {
-      unanswered.delete(res);
-      inFlight--;
-      if (inFlight === 0) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const wake of waiters) wake();
-      }
+      inFlight.delete(res);
+      if (state.phase === 'draining') state.requestEnded();
     });
     if (options.metrics) {
       const { httpRequests } = options.metrics;
@@ -232,19 +255,23 @@ export async function startService<TContext extends BaseContext>(
     }
     // While draining, each answer ends its keep-alive connection, so the client opens its next
     // request elsewhere instead of sending it on a connection about to close.
-    if (draining) res.setHeader('connection', 'close');
+    if (stopping()) res.setHeader('connection', 'close');
     if (path === '/health' && req.method === 'GET') {
       sendJson(res, 200, { status: 'ok', service: options.name });
       return;
     }
     if (path === '/ready' && req.method === 'GET') {
-      if (draining) {
+      if (stopping()) {
         sendJson(res, 503, { service: options.name, ready: false, checks: { self: 'stopping' } });
         return;
       }
       options
         .readiness()
-        .then((report) => (options.warmUp ? { ready: report.ready && warm === 'ok', checks: { ...report.checks, warm } } : report))
+        .then((report) => {
+          if (!options.warmUp) return report;
+          const warm = state.phase === 'warming' || state.phase === 'starting' ? 'not yet' : 'ok';
+          return { ready: report.ready && warm === 'ok', checks: { ...report.checks, warm } };
+        })
         .then((report) => sendJson(res, report.ready ? 200 : 503, { service: options.name, ...report }))
         .catch(() => sendJson(res, 503, { service: options.name, ready: false, checks: { self: 'readiness check failed' } }));
       return;
@@ -288,72 +315,89 @@ export async function startService<TContext extends BaseContext>(
 
   // The first attempt is awaited, so that whoever started the service (npm start, a test) gets it
   // warm, or knows it is not; later attempts run in the background.
-  let warm = options.warmUp ? 'not yet' : 'ok';
-  let warmRetry: NodeJS.Timeout | undefined;
+  state = options.warmUp ? { phase: 'warming', retry: undefined } : { phase: 'serving' };
   const warmUp = async (): Promise<void> => {
     const started = performance.now();
     try {
       await options.warmUp!();
-      warm = 'ok';
+      if (state.phase === 'warming') state = { phase: 'serving' };
       log.info({ durationMs: Math.round(performance.now() - started) }, `${options.name} warm`);
     } catch (error) {
-      warm = 'not yet';
+      // Stopped meanwhile: no retry.
+      if (state.phase !== 'warming') return;
       log.warn({ err: error instanceof Error ? { type: error.name, message: error.message } : {} }, `${options.name} warm-up failed; retrying`);
-      warmRetry = setTimeout(() => void warmUp(), 1_000);
-      warmRetry.unref();
+      const retry = setTimeout(() => void warmUp(), 1_000);
+      retry.unref();
+      state = { phase: 'warming', retry };
     }
   };
   if (options.warmUp) await warmUp();
 
   const graceMs = options.drainTimeoutMs ?? 10_000;
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      clearTimeout(warmRetry);
-      draining = true;
-      // The requests already received end their connections too: answered with keep-alive, their
-      // clients sent the next request on the same connection at once, and the drain, seeing no
-      // request arrive, closed it unread under it (16 checks reset in one gateway restart of 3 at
-      // a load average near 20, `npm run faults`).
-      for (const res of unanswered) if (!res.headersSent) res.setHeader('connection', 'close');
-      // One turn of the event loop first, so that connections already waiting in the kernel's
-      // accept queue are accepted (and served) rather than reset by the listener's close.
-      await new Promise((resolve) => setImmediate(resolve));
-      // Stop accepting new connections but keep the open ones: http.Server#close would also close
-      // every idle keep-alive connection at once, and an idle one may already hold a request the
-      // event loop has not read yet, which its client would then see reset.
-      const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
-      const deadline = performance.now() + graceMs;
-      let graceTimer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<'grace over'>((resolve) => {
-        graceTimer = setTimeout(() => resolve('grace over'), graceMs);
-      });
-      // Drained once nothing is in flight and no request has arrived, nor an answer left a
-      // connection open, for QUIET_MS: a request sent on an open connection just before has then
-      // been read and is in flight.
-      let outcome: 'drained' | 'grace over' = 'drained';
-      for (;;) {
-        outcome = await Promise.race([whenIdle().then(() => 'drained' as const), graceOver]);
-        if (outcome === 'grace over') break;
-        const quietFor = performance.now() - Math.max(lastRequestAt, lastKeptOpenAt);
-        if (quietFor >= QUIET_MS && inFlight === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS, Math.max(1, deadline - performance.now()))));
-      }
-      if (outcome === 'grace over') {
-        log.warn({ inFlight }, `${options.name}: grace period over, closing the connections of unfinished requests`);
-        server.closeAllConnections();
-      } else {
-        // Every request is answered: what is left are idle keep-alive connections.
-        server.closeIdleConnections();
-        // One that received a request meanwhile ends after its answer (connection: close), or at the deadline.
-        void graceOver.then(() => server.closeAllConnections());
-      }
-      await closed;
+  const quietMs = options.drainQuietMs ?? QUIET_MS;
+
+  /**
+   * The drain, driven by events rather than polled: each response that closes tells it
+   * (`requestEnded`); when none is in flight any more, one timer is set for the moment the quiet
+   * period after the last activity ends, and closes the idle keep-alive connections then (a request
+   * arriving meanwhile is in flight when it fires, so it does nothing, and that request's end sets
+   * it again). Every other connection closes after its answer (`connection: close`). The drain is
+   * over when nothing is in flight and the server's 'close' event says every connection is gone;
+   * at the deadline the connections still open are closed, unfinished requests with them.
+   */
+  const drain = async (deadline: number, ended: { allAnswered: Promise<void>; requestEnded: () => void }): Promise<void> => {
+    // One turn of the event loop first, so that connections already waiting in the kernel's
+    // accept queue are accepted (and served) rather than reset by the listener's close.
+    await nextTurn();
+    // Stop accepting new connections but keep the open ones: http.Server#close would also close
+    // every idle keep-alive connection at once, and an idle one may already hold a request the
+    // event loop has not read yet, which its client would then see reset. 'close' fires once the
+    // last connection has closed too.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
+    const graceTimer = setTimeout(() => {
+      if (inFlight.size > 0) log.warn({ inFlight: inFlight.size }, `${options.name}: grace period over, closing the connections of unfinished requests`);
+      server.closeAllConnections();
+    }, Math.max(0, deadline - performance.now()));
+    ended.requestEnded();
+    try {
+      await Promise.all([ended.allAnswered, closed]);
+    } finally {
       clearTimeout(graceTimer);
-      await apollo.stop();
-      log.info(`${options.name} stopped`);
-    })();
-    return stopping;
+    }
+    await apollo.stop();
+    state = { phase: 'stopped' };
+    log.info(`${options.name} stopped`);
+  };
+
+  const stop = (): Promise<void> => {
+    if (state.phase === 'draining') return state.done;
+    if (state.phase === 'stopped') return Promise.resolve();
+    if (state.phase === 'warming') clearTimeout(state.retry);
+    // The requests already received end their connections too: answered with keep-alive, their
+    // clients sent the next request on the same connection at once, and the drain, seeing no
+    // request arrive, closed it unread under it (16 checks reset in one gateway restart of 3 at
+    // a load average near 20, `npm run faults`).
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    let answeredAll!: () => void;
+    const allAnswered = new Promise<void>((resolve) => (answeredAll = resolve));
+    let quietTimer: NodeJS.Timeout | undefined;
+    /** Called at the start of the drain and whenever a request ends: acts only once none is in flight. */
+    const requestEnded = () => {
+      if (inFlight.size > 0) return;
+      answeredAll();
+      clearTimeout(quietTimer);
+      quietTimer = setTimeout(
+        () => {
+          // Every request is answered: what is left are idle keep-alive connections.
+          if (inFlight.size === 0) server.closeIdleConnections();
+        },
+        Math.max(0, lastActiveAt + quietMs - performance.now()),
+      );
+    };
+    const deadline = performance.now() + graceMs;
+    const done = drain(deadline, { allAnswered, requestEnded }).finally(() => clearTimeout(quietTimer));
+    state = { phase: 'draining', deadline, requestEnded, done };
+    return done;
   };
   return { url, port: address.port, stop };
 }
@@ -366,10 +410,14 @@ export async function startService<TContext extends BaseContext>(
  * `forceAfterMs` the process exits 1 anyway, so a stuck close cannot keep it alive.
  */
 export function stopOnSignals(log: Logger, stop: () => Promise<void>, forceAfterMs = 30_000): void {
-  let done = false;
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  // Still listened to, so that a further signal does not get Node's default (exit at once).
+  const ignore = () => {};
   const handler = (signal: NodeJS.Signals) => {
-    if (done) return;
-    done = true;
+    for (const each of signals) {
+      process.off(each, handler);
+      process.on(each, ignore);
+    }
     log.info({ signal }, 'shutting down');
     setTimeout(() => {
       log.error({ forceAfterMs }, 'shutdown did not finish in time; exiting');
@@ -382,8 +430,7 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>, forceAfter
         process.exit(1);
       });
   };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
+  for (const signal of signals) process.on(signal, handler);
 }
 
 /**

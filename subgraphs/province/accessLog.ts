@@ -101,8 +101,12 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
   const batchSize = options.batchSize ?? 500;
   const counters = { written: 0, failures: 0, inserts: 0 };
   let queue: Waiting[] = [];
-  let writing: Promise<void> | undefined;
-  let closed = false;
+  /**
+   * Where the log is, as one value: `idle` (open, nothing being written); `writing` (open, an
+   * INSERT loop running, `done` when the queue is empty); `closing` (refusing new entries, the loop
+   * still writing what it had); `closed`.
+   */
+  let state: { phase: 'idle' } | { phase: 'writing'; done: Promise<void> } | { phase: 'closing'; done: Promise<void> } | { phase: 'closed' } = { phase: 'idle' };
   // Not awaited here: a database that cannot be opened shows up as failed lookups, logged and counted.
   options.sql.catch(() => undefined);
 
@@ -143,15 +147,15 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
       queue = queue.slice(batch.length);
       await writeBatch(batch);
     }
-    writing = undefined;
+    state = state.phase === 'closing' ? { phase: 'closed' } : { phase: 'idle' };
   }
 
   return {
     record(entry) {
-      if (closed) return Promise.reject(unavailable());
+      if (state.phase === 'closing' || state.phase === 'closed') return Promise.reject(unavailable());
       return new Promise<void>((written, failed) => {
         queue.push({ entry, queuedAt: performance.now(), written, failed });
-        writing ??= writeQueue();
+        if (state.phase === 'idle') state = { phase: 'writing', done: writeQueue() };
       });
     },
     async list(personKey, limit) {
@@ -177,7 +181,7 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
       accessLogPending: queue.length,
       accessLogInserts: counters.inserts,
     }),
-    busy: () => writing !== undefined || queue.length > 0,
+    busy: () => state.phase === 'writing' || state.phase === 'closing' || queue.length > 0,
     async ping() {
       try {
         await (await options.sql).query('SELECT 1');
@@ -187,8 +191,9 @@ export function createAccessLog(options: AccessLogOptions): AccessLog {
       }
     },
     async close() {
-      closed = true;
-      await writing;
+      if (state.phase === 'idle') state = { phase: 'closed' };
+      else if (state.phase === 'writing') state = { phase: 'closing', done: state.done };
+      if (state.phase === 'closing') await state.done;
     },
   };
 }

@@ -19,6 +19,7 @@
  * Without the header (another gateway, a direct call) nothing changes: the lookup waits for its
  * commit in the first hop.
  */
+import { setTimeout as pause } from 'node:timers/promises';
 import { LRUCache } from 'lru-cache';
 import type { SqlClient } from '../../platform/database/sql.js';
 
@@ -51,8 +52,6 @@ function parseReceipt(receipt: string): { requestId: string; personKey: string }
   return { requestId: receipt.slice(0, dot), personKey: receipt.slice(dot + 1) };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function createAccessReceipts(options: AccessReceiptsOptions): AccessReceipts {
   const confirmWithinMs = options.confirmWithinMs ?? 1_000;
   const pollMs = options.pollMs ?? 5;
@@ -65,13 +64,18 @@ export function createAccessReceipts(options: AccessReceiptsOptions): AccessRece
     if (!named) return false;
     const sql = await options.sql;
     const until = performance.now() + confirmWithinMs;
+    // A poll, and the only one: the row is committed by another process (another replica, or this
+    // one before a restart), which tells this one nothing; PostgreSQL would only through
+    // LISTEN/NOTIFY (a listening connection held by every replica, a NOTIFY with every INSERT),
+    // which this does not use. A write this process started is never polled for: `confirm` awaits
+    // its INSERT's own promise.
     // Soon after at first (the other process's INSERT is usually committing), then less and less
     // often, so that a database already slow is not read in a tight loop.
-    for (let pause = pollMs; ; pause = Math.min(pause * 2, 100)) {
+    for (let backOff = pollMs; ; backOff = Math.min(backOff * 2, 100)) {
       const { rows } = await sql.query('SELECT 1 FROM access_log WHERE person_key = $1 AND request_id = $2 LIMIT 1', [named.personKey, named.requestId]);
       if (rows.length > 0) return true;
-      if (performance.now() + pause > until) return false;
-      await sleep(pause);
+      if (performance.now() + backOff > until) return false;
+      await pause(backOff);
     }
   }
 

@@ -111,4 +111,21 @@ describe('the access log writer', () => {
     await closed.close();
     await expect(closed.record(entry('key-e'))).rejects.toMatchObject({ extensions: { code: 'ACCESS_LOG_UNAVAILABLE' } });
   });
+
+  it('closed while writing: refuses new lookups at once, stays busy, and resolves only after the entries it had are committed', async () => {
+    const { log } = capturingLogger();
+    const accessLog = createAccessLog({ sql: Promise.resolve(migrated.sql), log });
+    const events: string[] = [];
+    const written = accessLog.record(entry('key-f', 1)).then(() => events.push('written'));
+    const closing = accessLog.close().then(() => events.push('closed'));
+    expect(accessLog.busy()).toBe(true);
+    await expect(accessLog.record(entry('key-f', 2))).rejects.toMatchObject({ extensions: { code: 'ACCESS_LOG_UNAVAILABLE' } });
+    await Promise.all([written, closing]);
+    expect(events).toEqual(['written', 'closed']);
+    expect(accessLog.busy()).toBe(false);
+    expect(await accessLog.list('key-f', 10)).toHaveLength(1);
+    // Closing again is a no-op, and still refuses.
+    await accessLog.close();
+    await expect(accessLog.record(entry('key-f', 3))).rejects.toMatchObject({ extensions: { code: 'ACCESS_LOG_UNAVAILABLE' } });
+  });
 });

@@ -45,6 +45,23 @@ describe('access-log receipts', () => {
     await accessLog.close();
   });
 
+  it('confirms a write this process started on its commit, never reading the database for it', async () => {
+    // A database that never opens: a read (or a poll) would never return.
+    const receipts = createAccessReceipts({ sql: new Promise<never>(() => {}) });
+    let commit!: () => void;
+    const receipt = receipts.defer('req-m', 'key-m', new Promise<void>((resolve) => (commit = resolve)));
+    const events: string[] = [];
+    const confirmed = receipts.confirm([receipt]).then((confirmedReceipts) => {
+      events.push('confirmed');
+      return confirmedReceipts;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    events.push('committed');
+    commit();
+    expect(await confirmed).toEqual([receipt]);
+    expect(events).toEqual(['committed', 'confirmed']);
+  });
+
   it('confirms from the database a receipt another process wrote, waiting for a write still in flight', async () => {
     const accessLog = createAccessLog({ sql: Promise.resolve(database.sql), log });
     const writer = createAccessReceipts({ sql: Promise.resolve(database.sql) });
