@@ -1,10 +1,11 @@
 /**
  * What an error may carry when it reaches a client: a code and a
  * message a person can act on, and the region it concerns. Never a stack trace, a subgraph URL
- * (`extensions.response`), the gateway's internal service names, or an ID number.
+ * (`extensions.response`), the gateway's internal service names, an ID number, or more than a
+ * few dozen characters of anything the client sent (platform/redact.ts, boundMessage).
  */
 import type { GraphQLFormattedError } from 'graphql';
-import { scrubIdNumbers } from '../platform/redact.js';
+import { boundMessage, scrubIdNumbers } from '../platform/redact.js';
 
 /** Extensions a client may see; everything else is dropped. */
 const KEPT_EXTENSIONS = new Set(['code', 'region', 'reason']);
@@ -25,7 +26,9 @@ export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFor
   // "Context creation failed: " prefix only confuses the client.
   const message = formatted.message.replace(/^Context creation failed: /, '');
   return {
-    message: scrubIdNumbers(message),
+    // Whatever the message quotes of the client's input (a 90 kB variable, field name or
+    // literal) is cut, and the message bounded: never an echo of unbounded input.
+    message: boundMessage(scrubIdNumbers(message)),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: kept,

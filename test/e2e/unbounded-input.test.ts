@@ -1,0 +1,71 @@
+/**
+ * The security audit's findings, tried as an attacker would, through the gateway on real
+ * PostgreSQL: unbounded input echoed back in error messages, in eligibility reasons and by the
+ * CSV export; a claim for an ID number whose birth date cannot be real; years the province did not
+ * check; persisted-query mistakes answered as our own failure; and an operation name so long that
+ * the province refused the gateway's call and the client was told the province was unreachable.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gatewayHeaders, startTestSystem, type GraphQLBody, type TestCaller, type TestSystem } from '../helpers/system.js';
+
+const analyst: TestCaller = { role: 'analyst' };
+
+let system: TestSystem;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+interface Answer {
+  status: number;
+  text: string;
+  body: GraphQLBody<Record<string, unknown>>;
+}
+
+async function post(payload: unknown, caller: TestCaller = analyst): Promise<Answer> {
+  const response = await fetch(system.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(await gatewayHeaders(caller)) },
+    body: JSON.stringify(payload),
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: JSON.parse(text) as GraphQLBody<Record<string, unknown>> };
+}
+
+const codes = (answer: Answer) => [...new Set(answer.body.errors?.map((error) => String(error.extensions?.code)) ?? [])];
+
+/** The answer is short and holds no run of the attacker's character longer than a bounded quote. */
+function expectNoEcho(answer: Answer, character: string): void {
+  expect(answer.text.length, answer.text.slice(0, 300)).toBeLessThan(2_000);
+  expect(answer.text).not.toContain(character.repeat(100));
+}
+
+describe('client input quoted in error messages is bounded', () => {
+  it('a variable `$y: Int` sent as an 84 kB string: 400 BAD_USER_INPUT, its value cut', async () => {
+    const answer = await post({ query: 'query Stats($y: Int) { regions { statistics(year: $y, groupBy: [LEVEL]) { count } } }', variables: { y: 's'.repeat(84_000) } });
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+    expectNoEcho(answer, 's');
+    // Still a message a person can act on: the variable is named and the start of the value kept.
+    expect(answer.body.errors![0]!.message).toMatch(/"\$y".*"s{60}…"/);
+  });
+
+  it('a 90 kB string literal as a year: 400 GRAPHQL_VALIDATION_FAILED, not echoed', async () => {
+    const answer = await post({ query: `{ regions { statistics(year: "${'s'.repeat(90_000)}", groupBy: [LEVEL]) { count } } }` });
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expectNoEcho(answer, 's');
+  });
+
+  it('a 90 kB field name: 400 GRAPHQL_VALIDATION_FAILED, not echoed', async () => {
+    const answer = await post({ query: `{ ${'f'.repeat(90_000)} }` });
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expectNoEcho(answer, 'f');
+  });
+});
+
