@@ -69,3 +69,20 @@ describe('client input quoted in error messages is bounded', () => {
   });
 });
 
+describe('the CSV export', () => {
+  it('refuses a 5,000-character filter value with 400 BAD_USER_INPUT, without echoing it', async () => {
+    const response = await fetch(`${new URL(system.gatewayUrl).origin}/export/applications.csv?level=${'X'.repeat(5_000)}`, { headers: await gatewayHeaders(analyst) });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect((JSON.parse(text) as GraphQLBody<unknown>).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(text.length).toBeLessThan(500);
+    expect(text).not.toContain('X'.repeat(100));
+  });
+
+  it('answers an unknown but short value as before: 400, the message bounded', async () => {
+    const response = await fetch(`${new URL(system.gatewayUrl).origin}/export/applications.csv?level=${'X'.repeat(99)}`, { headers: await gatewayHeaders(analyst) });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(text.length).toBeLessThan(1_000);
+  });
+});
