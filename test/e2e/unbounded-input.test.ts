@@ -6,6 +6,7 @@
  * the province refused the gateway's call and the client was told the province was unreachable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCharacter } from '../../domain/idNumber.js';
 import { gatewayHeaders, startTestSystem, type GraphQLBody, type TestCaller, type TestSystem } from '../helpers/system.js';
 
 const analyst: TestCaller = { role: 'analyst' };
@@ -84,5 +85,60 @@ describe('the CSV export', () => {
     const text = await response.text();
     expect(response.status).toBe(400);
     expect(text.length).toBeLessThan(1_000);
+  });
+});
+
+const withCheck = (first17: string) => first17 + checkCharacter(first17);
+const PERSON = withCheck('65280119850505123');
+const bzPortal: TestCaller = { role: 'portal', region: 'bz', subject: 'bz-clerk' };
+
+const ELIGIBILITY = /* GraphQL */ `
+  query Eligibility($id: String!, $input: EligibilityInput!) {
+    person(idNumber: $id) { eligibility(input: $input) { verdict reasons { code messageZh messageEn } } }
+  }
+`;
+const eligibilityInput = (extra: Record<string, unknown>) => ({ region: 'bz', level: 'INTERMEDIATE', reviewKind: 'REVIEW', ...extra });
+
+describe('eligibility input', () => {
+  it.each([
+    ['batchCode', { batchCode: 'B'.repeat(20_000) }, 'B'],
+    ['location', { batchCode: 'BZ2024ZJMQ', location: 'L'.repeat(20_000) }, 'L'],
+    ['specialty', { year: 2024, series: 'ENGINEERING', specialty: 'S'.repeat(20_000) }, 'S'],
+  ])('a 20,000-character %s is BAD_USER_INPUT, never quoted back', async (field, extra, character) => {
+    for (const caller of [analyst, bzPortal]) {
+      const answer = await post({ query: ELIGIBILITY, variables: { id: PERSON, input: eligibilityInput(extra) } }, caller);
+      expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.body.errors![0]!.message).toContain(`input.${field}`);
+      expect(answer.text).not.toContain(character.repeat(100));
+      expect(answer.text.length).toBeLessThan(1_000);
+    }
+  });
+
+  it('a batch code within the limit is still checked: BATCH_NOT_FOUND', async () => {
+    const answer = await post({ query: ELIGIBILITY, variables: { id: PERSON, input: eligibilityInput({ batchCode: 'B'.repeat(64) }) } });
+    expect(answer.body.errors).toBeUndefined();
+    const eligibility = (answer.body.data!.person as { eligibility: { reasons: Array<{ code: string }> } }).eligibility;
+    expect(eligibility.reasons.map((reason) => reason.code)).toContain('BATCH_NOT_FOUND');
+  });
+
+  it.each([99_999, -1, 2_147_483_647, 1977, 2101])('year %i is BAD_USER_INPUT, not verdict UNKNOWN', async (year) => {
+    const answer = await post({ query: ELIGIBILITY, variables: { id: PERSON, input: eligibilityInput({ year, series: 'ENGINEERING', specialty: '建筑' }) } });
+    expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.body.errors![0]!.message).toMatch(/1978 to 2100/);
+    expect(answer.body.data ?? null).toBeNull();
+  });
+});
+
+describe('reviewBatches(year:)', () => {
+  it.each([99_999, -1, 1977, 2101])('year %i is BAD_USER_INPUT, not an empty list', async (year) => {
+    const answer = await post({ query: 'query Batches($year: Int) { reviewBatches(year: $year) { code } }', variables: { year } });
+    expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.body.data ?? null).toBeNull();
+  });
+
+  it('a real year still lists its batches', async () => {
+    const answer = await post({ query: '{ reviewBatches(year: 2024) { code } }' });
+    expect(answer.body.errors).toBeUndefined();
+    expect((answer.body.data!.reviewBatches as unknown[]).length).toBeGreaterThan(0);
   });
 });
