@@ -142,3 +142,23 @@ describe('reviewBatches(year:)', () => {
     expect((answer.body.data!.reviewBatches as unknown[]).length).toBeGreaterThan(0);
   });
 });
+
+const BORN_2099 = '110105209912310010';
+const MONTH_13 = '110105199913310016';
+
+describe('claimAnnualReview with an ID number whose birth date cannot be real', () => {
+  const CLAIM = /* GraphQL */ `mutation Claim($input: AnnualReviewClaimInput!) { claimAnnualReview(input: $input) { outcome } }`;
+  const accessLogRows = async () => Number((await system.provinceDatabase.sql.query<{ n: string }>('SELECT count(*) AS n FROM access_log')).rows[0]!.n);
+
+  it.each([
+    ['born 2099-12-31', BORN_2099],
+    ['month 13', MONTH_13],
+  ])('is INVALID_ID_NUMBER (%s) and writes no access-log entry', async (_label, idNumber) => {
+    const before = await accessLogRows();
+    const answer = await post({ query: CLAIM, variables: { input: { idNumber, year: 2024, applicationId: 'bz:1' } } }, bzPortal);
+    expect(codes(answer)).toEqual(['INVALID_ID_NUMBER']);
+    expect(answer.body.errors![0]!.message).toMatch(/birth date/);
+    expect(answer.text).not.toContain(idNumber);
+    expect(await accessLogRows()).toBe(before);
+  });
+});
