@@ -162,3 +162,15 @@ describe('claimAnnualReview with an ID number whose birth date cannot be real', 
     expect(await accessLogRows()).toBe(before);
   });
 });
+
+describe('persisted-query mistakes are the client\'s, answered 4xx with a code', () => {
+  it.each([
+    ['version 2', { extensions: { persistedQuery: { version: 2, sha256Hash: 'abc' } } }, 'PERSISTED_QUERY_NOT_SUPPORTED'],
+    ['persistedQuery not an object', { extensions: { persistedQuery: 'x' } }, 'PERSISTED_QUERY_NOT_SUPPORTED'],
+    ['a hash that is not the query\'s', { query: '{ regions { code } }', extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } }, 'PERSISTED_QUERY_HASH_MISMATCH'],
+  ])('%s: 400 %s', async (_label, payload, code) => {
+    const answer = await post(payload);
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual([code]);
+  });
+});
