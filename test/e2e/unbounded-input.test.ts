@@ -174,3 +174,24 @@ describe('persisted-query mistakes are the client\'s, answered 4xx with a code',
     expect(codes(answer)).toEqual([code]);
   });
 });
+
+describe('a name of 40,000 characters in the document', () => {
+  it.each([
+    ['an operation', (name: string) => `query ${name} { regions { code } }`],
+    ['a variable', (name: string) => `query Stats($${name}: Int) { regions { statistics(year: $${name}, groupBy: [LEVEL]) { count } } }`],
+    ['an alias', (name: string) => `{ ${name}: regions { code } }`],
+  ])('in %s is refused at the gateway with 400 GRAPHQL_VALIDATION_FAILED, not sent on, not echoed', async (_label, document) => {
+    // 40,000: a variable's name appears twice, and the body must stay under the 100 kB limit.
+    const answer = await post({ query: document('O'.repeat(40_000)) });
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(codes(answer)).not.toContain('REGION_UNAVAILABLE');
+    expectNoEcho(answer, 'O');
+  });
+
+  it('of 100 characters is served', async () => {
+    const answer = await post({ query: `query ${'O'.repeat(100)} { regions { code } }` });
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors).toBeUndefined();
+  });
+});
