@@ -121,8 +121,17 @@ function isTimeout(error: unknown): boolean {
   );
 }
 
+/**
+ * The subgraph answered the call with HTTP 4xx: it was reached, and refused what the gateway sent
+ * (a body over its limit, 413; a request it could not read, 400). Not the region being down.
+ */
+function refusedStatus(error: unknown): number | null {
+  const status = error instanceof GraphQLError ? (error.extensions.response as { status?: unknown } | undefined)?.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : null;
+}
+
 /** How a subgraph call ended: answered, or the REGION_UNAVAILABLE reason. */
-export type SubgraphCallOutcome = 'ok' | 'timeout' | 'unreachable' | 'circuit_open';
+export type SubgraphCallOutcome = 'ok' | 'timeout' | 'unreachable' | 'circuit_open' | 'refused';
 
 /** Records one fetch of an operation from a subgraph, however many fetches one HTTP call carried (gateway/coalesce.ts). */
 export type SubgraphCallRecorder = (subgraph: string, outcome: SubgraphCallOutcome, seconds: number) => void;
@@ -130,7 +139,7 @@ export type SubgraphCallRecorder = (subgraph: string, outcome: SubgraphCallOutco
 export function subgraphCallMetrics(metrics: ServiceMetrics): SubgraphCallRecorder {
   const calls = metrics.counter({
     name: 'xjzc_subgraph_calls_total',
-    help: 'Gateway fetches from a subgraph (one per fetch of an operation; coalesced fetches share an HTTP call), by outcome: ok, timeout, unreachable, circuit_open (not called: known down).',
+    help: 'Gateway fetches from a subgraph (one per fetch of an operation; coalesced fetches share an HTTP call), by outcome: ok, timeout, unreachable, circuit_open (not called: known down), refused (answered HTTP 4xx).',
     labelNames: ['subgraph', 'outcome'],
   });
   const duration = metrics.histogram({
@@ -166,9 +175,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       this.recordCall(this.serviceName, 'ok', (performance.now() - started) / 1000);
       return answer;
     } catch (error) {
-      const outcome: SubgraphCallOutcome = isCircuitOpen(error) ? 'circuit_open' : isTimeout(error) ? 'timeout' : 'unreachable';
+      const status = refusedStatus(error);
+      const outcome: SubgraphCallOutcome = isCircuitOpen(error) ? 'circuit_open' : isTimeout(error) ? 'timeout' : status !== null ? 'refused' : 'unreachable';
       this.recordCall(this.serviceName, outcome, (performance.now() - started) / 1000);
-      const why = { circuit_open: ' (it failed repeatedly and is not being waited on)', timeout: ' in time', unreachable: '', ok: '' }[outcome];
+      // The gateway sent something the subgraph would not take: the gateway's mistake or a limit
+      // out of step, to be looked into, not an outage.
+      if (status !== null) {
+        (options.context as { log?: { warn(fields: object, message: string): void } }).log?.warn(
+          { event: 'subgraph_refused_call', subgraph: this.serviceName, status },
+          'a subgraph refused the gateway\'s call with HTTP 4xx',
+        );
+      }
+      const why = { circuit_open: ' (it failed repeatedly and is not being waited on)', timeout: ' in time', refused: ' (it refused the request)', unreachable: '', ok: '' }[outcome];
       throw new GraphQLError(
         this.serviceName === 'province'
           ? `The province service did not answer${why}; try again shortly.`
@@ -177,7 +195,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           extensions: {
             code: 'REGION_UNAVAILABLE',
             ...(this.serviceName === 'province' ? {} : { region: this.serviceName }),
-            reason: { circuit_open: 'CIRCUIT_OPEN', timeout: 'TIMEOUT', unreachable: 'UNREACHABLE', ok: 'UNREACHABLE' }[outcome],
+            reason: { circuit_open: 'CIRCUIT_OPEN', timeout: 'TIMEOUT', refused: 'REFUSED', unreachable: 'UNREACHABLE', ok: 'UNREACHABLE' }[outcome],
           },
         },
       );

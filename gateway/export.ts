@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { RequestInfo } from '../platform/http.js';
+import { boundMessage } from '../platform/redact.js';
 import type { GatewayRequestContext } from './server.js';
 
 export const CSV_PAGE_SIZE = 200;
@@ -65,11 +66,16 @@ interface PageData {
 /** The list filters as query parameters: `year=2024&level=INTERMEDIATE,JUNIOR&orderBy=SUBMITTED_AT_ASC`. */
 const LIST_PARAMETERS = ['series', 'specialty', 'level', 'reviewKind', 'status'] as const;
 
+/** Longest value of one list parameter (a specialty, a level): longer is refused, never echoed. */
+export const MAX_PARAMETER_VALUE = 100;
+
 class ExportRequestError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds, for a refusal the caller may retry later (RATE_LIMITED, OVERLOADED). */
+    readonly retryAfter?: string,
   ) {
     super(message);
   }
@@ -84,9 +90,13 @@ export function filterFromQuery(search: URLSearchParams): { filter: Record<strin
   }
   for (const name of LIST_PARAMETERS) {
     const values = search.getAll(name).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+    if (values.some((value) => value.length > MAX_PARAMETER_VALUE)) {
+      throw new ExportRequestError(400, 'BAD_USER_INPUT', `"${name}" values may be at most ${MAX_PARAMETER_VALUE} characters.`);
+    }
     if (values.length > 0) filter[name] = values;
   }
   const orderBy = search.get('orderBy') ?? 'SUBMITTED_AT_DESC';
+  if (orderBy.length > MAX_PARAMETER_VALUE) throw new ExportRequestError(400, 'BAD_USER_INPUT', `"orderBy" may be at most ${MAX_PARAMETER_VALUE} characters.`);
   return { filter, orderBy };
 }
 
@@ -100,19 +110,31 @@ export function csvCell(value: unknown): string {
 
 const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-function sendJsonError(res: ServerResponse, status: number, code: string, message: string, region?: string): void {
+function sendJsonError(res: ServerResponse, status: number, code: string, message: string, retryAfter?: string): void {
   res.statusCode = status;
+  if (retryAfter) res.setHeader('retry-after', retryAfter);
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code, ...(region ? { region } : {}) } }] }));
+  res.end(JSON.stringify({ errors: [{ message: boundMessage(message), extensions: { code } }] }));
 }
 
-/** The status a refused first page gets: the error's own where it has one. */
-function refusal(errors: readonly GraphQLFormattedError[]): ExportRequestError {
+/** The status a refused page gets, as the GraphQL endpoint would give it for the same code. */
+const REFUSAL_STATUS: Readonly<Record<string, number>> = {
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  BAD_USER_INPUT: 400,
+  INVALID_CURSOR: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  // The admission plugin's refusals (gateway/admission.ts), with its Retry-After.
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
+  OPERATION_NOT_TRUSTED: 403,
+};
+
+function refusal(errors: readonly GraphQLFormattedError[], retryAfter: string | undefined): ExportRequestError {
   const first = errors[0];
   const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : 'INTERNAL_SERVER_ERROR';
-  const status =
-    code === 'FORBIDDEN' ? 403 : code === 'UNAUTHENTICATED' ? 401 : /^(BAD_USER_INPUT|INVALID_CURSOR|GRAPHQL_VALIDATION_FAILED)$/.test(code) ? 400 : 502;
-  return new ExportRequestError(status, code, first?.message ?? 'The list could not be read.');
+  const status = REFUSAL_STATUS[code] ?? 502;
+  return new ExportRequestError(status, code, first?.message ?? 'The list could not be read.', status === 429 || status === 503 ? (retryAfter ?? '1') : undefined);
 }
 
 export function createCsvExport(deps: {
@@ -124,7 +146,7 @@ export function createCsvExport(deps: {
     if (response.body.kind !== 'single') throw new ExportRequestError(502, 'INTERNAL_SERVER_ERROR', 'Unexpected incremental answer.');
     const { data, errors } = response.body.singleResult;
     // FORBIDDEN on single fields is the masking (empty cells); anything else without a list refuses.
-    if (!data?.applications) throw refusal(errors ?? []);
+    if (!data?.applications) throw refusal(errors ?? [], response.http.headers.get('retry-after') ?? undefined);
     return data.applications;
   }
 
@@ -139,7 +161,9 @@ export function createCsvExport(deps: {
       const status = error instanceof GraphQLError && typeof (error.extensions.http as { status?: number } | undefined)?.status === 'number'
         ? (error.extensions.http as { status: number }).status
         : 401;
-      sendJsonError(res, status, code, error instanceof Error ? error.message : 'Not authenticated.');
+      // AUTH_UNAVAILABLE's Retry-After, as the GraphQL endpoint sends it.
+      const retryAfter = error instanceof GraphQLError ? (error.extensions.http as { headers?: Map<string, string> } | undefined)?.headers?.get('retry-after') : undefined;
+      sendJsonError(res, status, code, error instanceof Error ? error.message : 'Not authenticated.', retryAfter);
       return;
     }
     try {
@@ -178,7 +202,7 @@ export function createCsvExport(deps: {
         return;
       }
       if (error instanceof ExportRequestError) {
-        sendJsonError(res, error.status, error.code, error.message);
+        sendJsonError(res, error.status, error.code, error.message, error.retryAfter);
         return;
       }
       context.log.error({ event: 'export_failed', type: error instanceof Error ? error.name : typeof error }, 'CSV export failed');

@@ -23,6 +23,27 @@ export const servedOperationTypes: ValidationRule = (context) => ({
   },
 });
 
+/** Longest name a document may give an operation, a variable, an alias or a fragment. */
+export const MAX_NAME_LENGTH = 100;
+
+/**
+ * Names longer than MAX_NAME_LENGTH are refused at validation (GRAPHQL_VALIDATION_FAILED, HTTP
+ * 400), without the name. The query planner copies the operation's name, its variables' names and
+ * its aliases into every subgraph operation: a 60,000-character operation name made the
+ * province refuse the gateway's call (HTTP 413), which clients were told as the province being
+ * unreachable. Reported once per document, however many names are long.
+ */
+export const boundedNames: ValidationRule = (context) => {
+  let reported = false;
+  return {
+    Name(node) {
+      if (reported || node.value.length <= MAX_NAME_LENGTH) return;
+      reported = true;
+      context.reportError(new GraphQLError(`Names in the document (operation, variable, alias, fragment) may be at most ${MAX_NAME_LENGTH} characters.`, { nodes: [node] }));
+    },
+  };
+};
+
 /**
  * No operation of the document was picked: `operationName` names none of them, or the document
  * has several and no name was given. Apollo Server then executes nothing it can plan; this plugin

@@ -13,7 +13,7 @@ import type { Logger } from '../platform/logger.js';
 import type { ServiceOptions } from '../platform/http.js';
 import { ServiceMetrics } from '../platform/metrics.js';
 import { admissionPlugin } from './admission.js';
-import { operationResolutionPlugin, servedOperationTypes } from './operations.js';
+import { boundedNames, operationResolutionPlugin, servedOperationTypes } from './operations.js';
 import { disableGatewayTelemetry, offlinePlugins } from '../platform/offline.js';
 import { createAuthenticator } from './authenticate.js';
 import { createSubgraphBreakers } from './circuitBreaker.js';
@@ -180,7 +180,7 @@ export function createGatewayService(options: GatewayOptions): GatewayService {
     hideSchemaDetailsFromClientErrors: true,
     // Apollo Server's default, stated: a JSON array of operations is refused (Armor sets it too).
     allowBatchedHttpRequests: protection.allowBatchedHttpRequests,
-    validationRules: [servedOperationTypes, ...protection.validationRules],
+    validationRules: [servedOperationTypes, boundedNames, ...protection.validationRules],
     parseOptions: protection.parseOptions,
     // Hashes of the shipped operations are always known (Apollo's persisted-query protocol).
     persistedQueries: { cache: manifestQueryCache(manifest) },

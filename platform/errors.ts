@@ -5,7 +5,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger.js';
-import { scrubIdNumbers } from './redact.js';
+import { boundMessage, scrubIdNumbers } from './redact.js';
 
 export const ErrorCode = {
   INVALID_ID_NUMBER: 'INVALID_ID_NUMBER',
@@ -63,6 +63,9 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** A message that may quote client input, as a client or the log may see it: no ID number, bounded (platform/redact.ts). */
+const clientMessage = (message: string) => boundMessage(scrubIdNumbers(message));
+
 /**
  * formatError for a subgraph: deliberate codes pass, database outages name the region, anything
  * else is logged (type and scrubbed message only) and hidden behind a generic message.
@@ -71,10 +74,10 @@ export function subgraphErrorFormatter(region: string, log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && DELIBERATE.has(code)) {
-      return { message: scrubIdNumbers(formatted.message), path: formatted.path, extensions: { code, region } };
+      return { message: clientMessage(formatted.message), path: formatted.path, extensions: { code, region } };
     }
     if (typeof code === 'string' && /^(GRAPHQL_PARSE_FAILED|GRAPHQL_VALIDATION_FAILED|BAD_REQUEST|PERSISTED_QUERY_NOT_FOUND|OPERATION_RESOLUTION_FAILURE)$/.test(code)) {
-      return { message: scrubIdNumbers(formatted.message), extensions: { code } };
+      return { message: clientMessage(formatted.message), extensions: { code } };
     }
     if (isDatabaseUnavailable(error)) {
       log.warn({ event: 'portal_database_unavailable', region }, 'portal database unavailable');
@@ -86,7 +89,7 @@ export function subgraphErrorFormatter(region: string, log: Logger) {
     }
     const original = (error as { originalError?: unknown })?.originalError ?? error;
     log.error(
-      { event: 'internal_error', region, type: original instanceof Error ? original.name : typeof original, message: original instanceof Error ? scrubIdNumbers(original.message) : undefined },
+      { event: 'internal_error', region, type: original instanceof Error ? original.name : typeof original, message: original instanceof Error ? clientMessage(original.message) : undefined },
       'unexpected error in a resolver',
     );
     return {

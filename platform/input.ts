@@ -4,6 +4,8 @@
  * BAD_USER_INPUT before any database sees it (an out-of-range integer would otherwise reach SQL
  * and fail there as an internal error).
  */
+import { GraphQLError } from 'graphql';
+import { InvalidIdNumberError, normaliseTypedIdNumber } from '../domain/idNumber.js';
 import { ErrorCode, userInputError } from './errors.js';
 
 /** Review years: from the reinstatement of title reviews (1978) to a bound no portal date passes. */
@@ -28,4 +30,21 @@ export function checkPageSize(argument: string, value: number | null | undefined
     throw userInputError(ErrorCode.BAD_USER_INPUT, `"${argument}" must be from ${PAGE_SIZE.min} to ${PAGE_SIZE.max}.`);
   }
   return size;
+}
+
+/**
+ * An ID number a client typed into an argument (`person(idNumber:)`, a claim's `input.idNumber`),
+ * normalised: INVALID_ID_NUMBER, with its reason and never the number, where it is no valid number
+ * or its birth date cannot be real (domain/idNumber.ts, normaliseTypedIdNumber). Every argument a
+ * client types a number into goes through here; stored portal numbers are only normalised.
+ */
+export function typedIdNumber(raw: string): string {
+  try {
+    return normaliseTypedIdNumber(raw);
+  } catch (error) {
+    if (error instanceof InvalidIdNumberError) {
+      throw new GraphQLError(error.message, { extensions: { code: ErrorCode.INVALID_ID_NUMBER, reason: error.reason } });
+    }
+    throw error;
+  }
 }

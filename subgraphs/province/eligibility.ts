@@ -18,6 +18,7 @@ import {
 } from '../../domain/eligibility/index.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
+import { checkYear } from '../../platform/input.js';
 import { cacheAtMost, CONFIGURATION_MAX_AGE_SECONDS } from '../cacheHints.js';
 import { denyDerived, requireNameableApplication, type AccessContext } from '../access.js';
 import { derivedFor } from '../accessMatrix.js';
@@ -59,12 +60,31 @@ function configurationField<K extends 'windows' | 'fees' | 'submissionLimit'>(na
   };
 }
 
+/**
+ * Longest text of each EligibilityInput field (schema/eligibility.graphql). The reasons quote the
+ * batch code, location and specialty in both languages (BATCH_NOT_FOUND,
+ * BATCH_SPECIALTY_NOT_OFFERED, DEFENCE_REQUIRED): 20,000 characters of them came back twice. No
+ * portal value is near these lengths.
+ */
+export const ELIGIBILITY_TEXT_LIMITS = { region: 32, batchCode: 64, specialty: 100, location: 100, applicationId: 100, asOf: 64 } as const;
+
+/** BAD_USER_INPUT, naming the field and never its value, for text over its limit or a year outside 1978–2100. */
+function checkEligibilityInput(input: EligibilityInput & { asOf?: string | null; applicationId?: string | null }): void {
+  for (const [field, limit] of Object.entries(ELIGIBILITY_TEXT_LIMITS)) {
+    const value = (input as unknown as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value.length > limit) {
+      throw userInputError(ErrorCode.BAD_USER_INPUT, `"input.${field}" may be at most ${limit} characters.`);
+    }
+  }
+  checkYear('input.year', input.year);
+}
+
 export function eligibilityResolvers(regions: readonly RegionDefinition[], now: () => Date = () => new Date()) {
   return {
     Query: {
       reviewBatches: (_root: unknown, args: { year?: number | null; region?: string | null }, _context: unknown, info: GraphQLResolveInfo) => {
         cacheAtMost(info, CONFIGURATION_MAX_AGE_SECONDS);
-        return reviewBatches({ year: args.year ?? null, region: args.region ?? null }).map(batchForGraph);
+        return reviewBatches({ year: checkYear('year', args.year) ?? null, region: args.region ?? null }).map(batchForGraph);
       },
     },
     // The batches are the notices as shipped (domain/eligibility/batches.json): their parts may be
@@ -80,6 +100,8 @@ export function eligibilityResolvers(regions: readonly RegionDefinition[], now: 
         args: { input: EligibilityInput & { asOf?: string | null } },
         context: AccessContext,
       ) {
+        // First: no rule, and no refusal below, may quote an unbounded value.
+        checkEligibilityInput(args.input);
         const at = args.input.asOf ? new Date(args.input.asOf) : now();
         if (Number.isNaN(at.getTime()) || (args.input.asOf && !/[zZ]|[+-]\d\d:?\d\d$/.test(args.input.asOf))) {
           throw userInputError(ErrorCode.BAD_USER_INPUT, '"asOf" must be an ISO-8601 instant with an offset, e.g. 2024-09-10T10:00:00+08:00.');

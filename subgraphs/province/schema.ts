@@ -6,10 +6,10 @@
  */
 import { GraphQLError, type GraphQLFormattedError, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { decideAnnualReview, type RegionApplications } from '../../domain/annualReviewVerdict.js';
-import { InvalidIdNumberError, maskIdNumber, normaliseTypedIdNumber } from '../../domain/idNumber.js';
+import { maskIdNumber } from '../../domain/idNumber.js';
 import type { RegionDefinition } from '../../domain/regions.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
-import { checkYear } from '../../platform/input.js';
+import { checkYear, typedIdNumber } from '../../platform/input.js';
 import type { Principal } from '../../platform/auth.js';
 import type { Identity } from '../../platform/identity.js';
 import type { Logger } from '../../platform/logger.js';
@@ -85,15 +85,7 @@ export function createProvinceSchema(
       },
       async person(_root: unknown, args: { idNumber: string }, context: ProvinceContext): Promise<PersonParent> {
         // Looking people up is for portals and analysts (the access matrix refuses dashboards).
-        let normalised: string;
-        try {
-          normalised = normaliseTypedIdNumber(args.idNumber);
-        } catch (error) {
-          if (error instanceof InvalidIdNumberError) {
-            throw new GraphQLError(error.message, { extensions: { code: ErrorCode.INVALID_ID_NUMBER, reason: error.reason } });
-          }
-          throw error;
-        }
+        const normalised = typedIdNumber(args.idNumber);
         const key = identity.personKey(normalised);
         const { principal } = context;
         // The audit record first: no answer leaves without its committed entry (accessLog.ts);

@@ -51,6 +51,13 @@ async function send(caller: { role: Role; subject: string; region?: string }, qu
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as GraphQLBody<Record<string, unknown>> };
 }
 
+async function csvExport(caller: { role: Role; subject: string; region?: string }): Promise<Answer> {
+  const response = await fetch(`${new URL(system.gatewayUrl).origin}/export/applications.csv?year=2024`, { headers: await gatewayHeaders(caller) });
+  const text = await response.text();
+  const body = response.headers.get('content-type')?.startsWith('application/json') ? (JSON.parse(text) as GraphQLBody<Record<string, unknown>>) : {};
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body };
+}
+
 const codes = (answer: Answer) => answer.body.errors?.map((error) => error.extensions?.code) ?? [];
 
 describe('the rate limit per principal', () => {
@@ -78,6 +85,17 @@ describe('the rate limit per principal', () => {
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
     expect(codes(refused).some((code) => code === 'RATE_LIMITED' || code === 'GRAPHQL_VALIDATION_FAILED')).toBe(true);
+  });
+
+  it('refuses the CSV export of a principal over its limit as the GraphQL endpoint does: 429 RATE_LIMITED with Retry-After', async () => {
+    const exporter = { role: 'analyst' as const, subject: 'exporter' };
+    expect((await send(exporter, FIFTEEN_LOOKUPS)).status).toBe(200);
+    expect((await send(exporter, FIFTEEN_LOOKUPS)).status).toBe(200);
+    const refused = await csvExport(exporter);
+    expect(refused.status).toBe(429);
+    expect(codes(refused)).toEqual(['RATE_LIMITED']);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
   });
 
   it('keeps other principals apart: another subject, and the same subject in another role', async () => {
@@ -109,6 +127,11 @@ describe('admission when the gateway is saturated', () => {
         expect(codes(answer)).toEqual(['OVERLOADED']);
         expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
       }
+      // The CSV export is shed the same way, not answered 502.
+      const exported = await csvExport({ role: 'analyst', subject: 'analyst-exporting' });
+      expect(exported.status).toBe(503);
+      expect(codes(exported)).toEqual(['OVERLOADED']);
+      expect(Number(exported.retryAfter)).toBeGreaterThanOrEqual(1);
       // Portals take the reserved slot, one after another from the queue: every one is served.
       const portals = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>

@@ -8,14 +8,14 @@
  * A region that does not answer is missing, so the claim is UNKNOWN and holds nothing.
  */
 import DataLoader from 'dataloader';
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { decideAnnualReview, type AnnualReview } from '../../../domain/annualReviewVerdict.js';
-import { InvalidIdNumberError, maskIdNumber, normaliseIdNumber } from '../../../domain/idNumber.js';
+import { maskIdNumber } from '../../../domain/idNumber.js';
 import type { RegionDefinition } from '../../../domain/regions.js';
 import type { Application } from '../../../domain/types.js';
 import type { Role } from '../../../platform/auth.js';
 import { ErrorCode, userInputError } from '../../../platform/errors.js';
-import { checkPageSize, checkYear } from '../../../platform/input.js';
+import { checkPageSize, checkYear, typedIdNumber } from '../../../platform/input.js';
 import type { Identity } from '../../../platform/identity.js';
 import type { Logger } from '../../../platform/logger.js';
 import { deny } from '../../access.js';
@@ -65,17 +65,6 @@ export type AnnualReviewWithClaims = AnnualReview & { claims: Claim[] | null };
  */
 function requireRole(context: ProvinceContext, info: GraphQLResolveInfo, roles: readonly Role[]): void {
   if (!roles.includes(context.principal.role)) throw deny(context, info, `it is open to ${roles.join(' and ')} only.`);
-}
-
-function normalised(idNumber: string): string {
-  try {
-    return normaliseIdNumber(idNumber);
-  } catch (error) {
-    if (error instanceof InvalidIdNumberError) {
-      throw new GraphQLError(error.message, { extensions: { code: ErrorCode.INVALID_ID_NUMBER, reason: error.reason } });
-    }
-    throw error;
-  }
 }
 
 const actorOf = (context: ProvinceContext): Actor => ({
@@ -221,7 +210,8 @@ export function createClaimsModule(deps: ClaimDependencies): ClaimsModule {
   ): Promise<ClaimResult> {
     const region = portalRegion(context, info);
     const year = checkYear('year', input.year);
-    const idNumber = normalised(input.idNumber);
+    // Typed by the portal's clerk: a birth date that cannot be real is refused before the access log is written.
+    const idNumber = typedIdNumber(input.idNumber);
     const applicationId = ownApplicationId(input.applicationId, region, regions, context, info);
     const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
     const personKey = identity.personKey(idNumber);
