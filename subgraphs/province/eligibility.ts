@@ -12,11 +12,13 @@ import {
   checkEligibility,
   findBatch,
   reviewBatches,
+  type BatchLookup,
   type EligibilityInput,
   type RegionFacts,
   type ReviewBatch,
 } from '../../domain/eligibility/index.js';
 import type { GraphQLResolveInfo } from 'graphql';
+import { beijingYear } from '../../domain/time.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { cacheAtMost, CONFIGURATION_MAX_AGE_SECONDS } from '../cacheHints.js';
 import { denyDerived, requireNameableApplication, type AccessContext } from '../access.js';
@@ -59,6 +61,14 @@ function configurationField<K extends 'windows' | 'fees' | 'submissionLimit'>(na
   };
 }
 
+/**
+ * The year the one-review-a-year verdict is taken for: the batch's, else the year asked for, else
+ * the calendar year at the check's instant in Beijing time, the notices' calendar.
+ */
+export function yearOfCheck(lookup: BatchLookup, askedYear: number | null | undefined, at: Date): number {
+  return lookup.found ? lookup.batch.year : (askedYear ?? beijingYear(at));
+}
+
 export function eligibilityResolvers(regions: readonly RegionDefinition[], now: () => Date = () => new Date()) {
   return {
     Query: {
@@ -97,7 +107,7 @@ export function eligibilityResolvers(regions: readonly RegionDefinition[], now: 
         }
         const facts = regionFacts(regions, person.records ?? []);
         const lookup = findBatch(args.input);
-        const year = lookup.found ? lookup.batch.year : (args.input.year ?? at.getUTCFullYear());
+        const year = yearOfCheck(lookup, args.input.year, at);
         const answers: RegionApplications[] = facts.map((fact) => ({
           region: fact.region,
           applications: fact.status === 'ANSWERED' ? fact.applications : null,
