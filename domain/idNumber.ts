@@ -107,17 +107,6 @@ export function normaliseTypedIdNumber(raw: string, now: Date = new Date()): str
   return normalised;
 }
 
-/** normaliseIdNumber, or null where the text is not a valid number (for reading portal rows). */
-export function tryNormaliseIdNumber(raw: string | null | undefined): string | null {
-  if (raw == null) return null;
-  try {
-    return normaliseIdNumber(raw);
-  } catch (error) {
-    if (error instanceof InvalidIdNumberError) return null;
-    throw error;
-  }
-}
-
 /** First 6 and last 4 characters shown, the rest masked: `652801********123X`. */
 export function maskIdNumber(normalised: string): string {
   return `${normalised.slice(0, 6)}${'*'.repeat(normalised.length - 10)}${normalised.slice(-4)}`;

@@ -1,6 +1,7 @@
 /** The region kit's general helpers that the regions' mappings and sources share. */
 import { describe, expect, it } from 'vitest';
-import { collectingReporter, type DataQualityReporter } from '../../subgraphs/template/dataQuality.js';
+import type { DataQualityReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import { addedToEarlierRows, dedupeIdentical } from '../../subgraphs/template/keys.js';
 import { jsonKind } from '../../subgraphs/template/rowMapper.js';
 

@@ -6,7 +6,7 @@ import type {
   TitleLevel,
   TitleSeries,
 } from '../../domain/codes.js';
-import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import { reverseLookup } from '../../subgraphs/template/lookups.js';
 import {
   mapApplication,
