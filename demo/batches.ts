@@ -23,7 +23,6 @@ export interface BzBatchTemplate {
   suffix: 'ZJMQ' | 'JZ' | 'STHJ';
   /** The year the notice really covers; other years are synthetic. */
   noticeYear: number;
-  noticeFile: string;
   series: '工程';
   specialty: string;
   kinds: Weighted<BzKind>;
@@ -41,7 +40,6 @@ export const BZ_BATCH_TEMPLATES: readonly BzBatchTemplate[] = [
     // applications 7月10日至7月30日 (§三(一)).
     suffix: 'ZJMQ',
     noticeYear: 2024,
-    noticeFile: '000_ba746428e1633c0d.txt',
     series: '工程',
     specialty: '质量技术监督',
     kinds: [['民营专项', 1]],
@@ -54,7 +52,6 @@ export const BZ_BATCH_TEMPLATES: readonly BzBatchTemplate[] = [
     // applications 2023年8月15日—9月15日 (§三(一)).
     suffix: 'JZ',
     noticeYear: 2023,
-    noticeFile: '003_644aaefd655d5b34.txt',
     series: '工程',
     specialty: '建筑',
     kinds: [['评审', 0.7], ['初定', 0.2], ['授予', 0.1]],
@@ -68,7 +65,6 @@ export const BZ_BATCH_TEMPLATES: readonly BzBatchTemplate[] = [
     // applications 2024年8月24日—9月8日 (§三(一)).
     suffix: 'STHJ',
     noticeYear: 2024,
-    noticeFile: '004_84f1fe4bcff55b36.txt',
     series: '工程',
     specialty: '生态环境',
     kinds: [['评审', 0.7], ['初定', 0.2], ['授予', 0.1]],

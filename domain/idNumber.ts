@@ -3,6 +3,7 @@
  * regions. The number is sensitive personal information under the
  * Personal Information Protection Law, so no error message here ever contains it.
  */
+import { beijingToday, isCalendarDay } from './time.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARACTERS = '10X98765432';
@@ -83,16 +84,8 @@ export function birthDateOf(normalised: string): string | null {
   const year = Number(digits.slice(0, 4));
   const month = Number(digits.slice(4, 6));
   const day = Number(digits.slice(6, 8));
-  // The Gregorian rule, by hand: Date.UTC reads years 0–99 as 1900–1999.
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  if (daysInMonth === undefined || day < 1 || day > daysInMonth) return null;
+  if (!isCalendarDay(year, month, day)) return null;
   return `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}`;
-}
-
-/** Today in Beijing (UTC+8, no daylight saving), `YYYY-MM-DD`: the portals' calendar. */
-export function beijingToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** Whether a normalised number's birth date is a real date from EARLIEST_BIRTH_DATE to today. */
@@ -112,17 +105,6 @@ export function normaliseTypedIdNumber(raw: string, now: Date = new Date()): str
   const normalised = normaliseIdNumber(raw);
   if (!hasPossibleBirthDate(normalised, now)) throw new InvalidIdNumberError('BAD_BIRTH_DATE');
   return normalised;
-}
-
-/** normaliseIdNumber, or null where the text is not a valid number (for reading portal rows). */
-export function tryNormaliseIdNumber(raw: string | null | undefined): string | null {
-  if (raw == null) return null;
-  try {
-    return normaliseIdNumber(raw);
-  } catch (error) {
-    if (error instanceof InvalidIdNumberError) return null;
-    throw error;
-  }
 }
 
 /** First 6 and last 4 characters shown, the rest masked: `652801********123X`. */

@@ -11,6 +11,9 @@
 const INSTANT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})([+-])(\d{2}):(\d{2})$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Beijing time, UTC+8 all year round (China has kept no daylight saving since 1991). */
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+
 /** The instant, or null when the text is not `YYYY-MM-DDTHH:mm:ss±HH:mm` or names no real time. */
 export function parseInstant(text: string): Date | null {
   const match = INSTANT_PATTERN.exec(text);
@@ -33,6 +36,20 @@ export function writtenOffsetMinutes(text: string): number | null {
   const match = INSTANT_PATTERN.exec(text);
   if (!match) return null;
   return (match[7] === '-' ? -1 : 1) * (Number(match[8]) * 60 + Number(match[9]));
+}
+
+/** Whether a year is a leap year of the (proleptic) Gregorian calendar, year 0 included. */
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/**
+ * Whether year, month (1–12) and day name a real Gregorian day. By the rule, not through Date.UTC,
+ * which reads the years 0–99 as 1900–1999 (a birth-date field can hold any four digits).
+ */
+export function isCalendarDay(year: number, month: number, day: number): boolean {
+  const daysInMonth = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return daysInMonth !== undefined && day >= 1 && day <= daysInMonth;
 }
 
 /** True when `text` is a real `YYYY-MM-DD` day. */
@@ -90,6 +107,25 @@ export function formatLocal(at: Date, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** Today in Beijing (UTC+8, no daylight saving), `YYYY-MM-DD`: the portals' calendar. */
+export function beijingToday(now: Date = new Date()): string {
+  return new Date(now.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The calendar year in Beijing (UTC+8) at that instant: 2025-01-01T05:00+08:00 is in 2025. */
+export function beijingYear(at: Date): number {
+  return new Date(at.getTime() + BEIJING_OFFSET_MS).getUTCFullYear();
+}
+
+/**
+ * The last day, inclusive, of a term of `years` years that begins on `firstDay` (a `date` column,
+ * midnight UTC): the day before the anniversary. A term begun on 29 February ends on 28 February,
+ * the day before 1 March, where Date.UTC rolls the missing anniversary over to.
+ */
+export function lastDayOfTerm(firstDay: Date, years: number): Date {
+  return new Date(Date.UTC(firstDay.getUTCFullYear() + years, firstDay.getUTCMonth(), firstDay.getUTCDate() - 1));
+}
+
 /** Whole seconds since the epoch: windows are compared to the second (see ScheduledWindow). */
 export function epochSecond(at: Date): number {
   return Math.floor(at.getTime() / 1000);
@@ -102,17 +138,20 @@ export function compareIsoDates(a: string, b: string): number {
 
 // Portal columns to the shared ISO-8601 strings: every time leaves the subgraphs with +08:00.
 
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
-function utcFieldsAsBeijing(date: Date): string {
+/** A Date's UTC fields as `YYYY-MM-DD<separator>HH:MM:SS`. */
+function utcFields(date: Date, separator: 'T' | ' '): string {
   return (
     `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
-    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}+08:00`
+    `${separator}${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`
   );
+}
+
+function utcFieldsAsBeijing(date: Date): string {
+  return `${utcFields(date, 'T')}+08:00`;
 }
 
 /**
@@ -131,6 +170,17 @@ export function instantToBeijing(date: Date | null | undefined): string | null {
 /** A `date` column: Prisma returns midnight UTC of that day, so the UTC fields are the day. */
 export function isoDate(date: Date | null | undefined): string | null {
   return date ? `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` : null;
+}
+
+/**
+ * Microseconds since the epoch as `YYYY-MM-DD HH:MM:SS.ffffff` of the clock `offsetHours` ahead of
+ * UTC, exact to the microsecond (a JavaScript Date keeps only milliseconds), for SQL to cast.
+ */
+export function microsToTimestampText(micros: bigint, offsetHours = 0): string {
+  const shifted = micros + BigInt(offsetHours) * 3_600_000_000n;
+  const fraction = ((shifted % 1_000_000n) + 1_000_000n) % 1_000_000n;
+  const date = new Date(Number((shifted - fraction) / 1000n));
+  return `${utcFields(date, ' ')}.${String(fraction).padStart(6, '0')}`;
 }
 
 // Calendar arithmetic of the demo-data generator: days and Beijing wall-clock minutes.

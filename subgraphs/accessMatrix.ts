@@ -257,20 +257,6 @@ export const FIELD_GRANTS: Readonly<Record<string, Readonly<Record<string, Grant
   NoticeSource: { '*': EVERYONE },
 };
 
-/** Types that hold personal data: every field must be listed, no `'*'`. */
-export const PERSONAL_DATA_TYPES: readonly string[] = [
-  'Person',
-  'RegionalRecord',
-  'Application',
-  'PersonProfile',
-  'Qualification',
-  'IntegrityRecord',
-  'Assessment',
-  'AnnualReviewClaim',
-  'ActiveClaim',
-  'AnnualReviewIndexEntry',
-];
-
 /**
  * What each audience gets of the outputs computed from data rather than read from a field. The
  * code applying each one reads it from here; docs/access.md gives the reasons.

@@ -10,7 +10,7 @@ import { ethnicityFromCode, politicalStatusFromCode } from '../../domain/nationa
 import type { Application, Assessment, IntegrityRecord, PersonProfile, Qualification } from '../../domain/types.js';
 import type { Applicant, ApplyRecord, Batch, Blacklist, TitleHeld } from '../../generated/prisma/aks/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
-import { instantToBeijing, isoDate } from '../../domain/time.js';
+import { instantToBeijing, isoDate, lastDayOfTerm } from '../../domain/time.js';
 import type { ApplicationCodes } from '../template/lookups.js';
 import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 
@@ -146,23 +146,13 @@ export function mapQualification(row: TitleHeld, report: DataQualityReporter): Q
 }
 
 /**
- * The last barred day, inclusive: the ban runs `banYears` years from the day of listing, so it ends
- * the day before the listing's anniversary (notice 001 三(一): "个人五年内不得申报").
- * A listing on 29 February ends on 28 February: the day before 1 March, where Date.UTC rolls the
- * missing anniversary over to.
- */
-export function lastBarredDay(listedOn: Date, banYears: number): Date {
-  return new Date(
-    Date.UTC(listedOn.getUTCFullYear() + banYears, listedOn.getUTCMonth(), listedOn.getUTCDate() - 1),
-  );
-}
-
-/**
- * A blacklist row. Without ban_years, or without a listing date to count from, the portal gives
- * no end: the bar is open-ended and treated as in force.
+ * A blacklist row. The ban runs `ban_years` years from the day of listing, so its last barred day
+ * is the day before the listing's anniversary (notice 001 三(一): "个人五年内不得申报"). Without
+ * ban_years, or without a listing date to count from, the portal gives no end: the bar is
+ * open-ended and treated as in force.
  */
 export function mapIntegrityRecord(row: Blacklist): IntegrityRecord {
-  const end = row.listedOn !== null && row.banYears !== null ? lastBarredDay(row.listedOn, row.banYears) : null;
+  const end = row.listedOn !== null && row.banYears !== null ? lastDayOfTerm(row.listedOn, row.banYears) : null;
   return {
     region: REGION,
     reason: row.reason,

@@ -21,15 +21,6 @@ export const REGION = 'bz';
 // ---------------------------------------------------------------------------------------------
 // Lookup tables: every local value the bz portal is known to store.
 
-function tableOf<L extends string | number, S extends string>(entries: ReadonlyArray<readonly [L, S]>): ReadonlyMap<L, S> {
-  return new Map(entries);
-}
-
-/** Keys of a const object with their values, typed (Object.entries widens keys to string). */
-function entriesOf<K extends string, V>(record: Readonly<Record<K, V>>): Array<[K, V]> {
-  return Object.entries(record) as Array<[K, V]>;
-}
-
 /**
  * `xl` 系列. The portal types the short label the notices use (工程, 经济, 会计, 审计, 统计), or the
  * national label (工程技术, 卫生技术, …), with or without the suffix 系列 (the notices write
@@ -43,14 +34,14 @@ export const SERIES_BY_LABEL: ReadonlyMap<string, TitleSeries> = (() => {
     ['审计', 'AUDITING'],
     ['统计', 'STATISTICS'],
   ];
-  for (const [series, label] of entriesOf(TITLE_SERIES)) {
-    if (series !== 'UNKNOWN') named.push([label, series]);
+  for (const [series, label] of Object.entries(TITLE_SERIES)) {
+    if (series !== 'UNKNOWN') named.push([label, series as TitleSeries]);
   }
-  return tableOf(named.flatMap(([label, series]) => [[label, series] as const, [`${label}系列`, series] as const]));
+  return new Map(named.flatMap(([label, series]) => [[label, series] as const, [`${label}系列`, series] as const]));
 })();
 
 /** `sb_sqs.sbjb` and `ry_rzzg.jb`, level labels of GB/T 12407-2008. */
-export const LEVEL_BY_LABEL: ReadonlyMap<string, TitleLevel> = tableOf([
+export const LEVEL_BY_LABEL: ReadonlyMap<string, TitleLevel> = new Map([
   ['员级', 'TECHNICIAN'],
   ['助理级', 'ASSISTANT'],
   ['初级', 'JUNIOR'],
@@ -63,10 +54,10 @@ export const LEVEL_BY_LABEL: ReadonlyMap<string, TitleLevel> = tableOf([
  * `sb_sqs.pslb` 评审类别. 民营专项 is notice 000's 民营企业专项职称评审; 初定 and 授予 are the
  * 初次确定 and 授予 that notices 003 and 004 §一 offer beside 评审.
  */
-export const REVIEW_KIND_BY_LABEL: ReadonlyMap<string, ReviewKind> = tableOf([['评审', 'REVIEW'], ['民营专项', 'PRIVATE_ENTERPRISE_REVIEW'], ['初定', 'INITIAL_DETERMINATION'], ['授予', 'CONFERRAL']]);
+export const REVIEW_KIND_BY_LABEL: ReadonlyMap<string, ReviewKind> = new Map([['评审', 'REVIEW'], ['民营专项', 'PRIVATE_ENTERPRISE_REVIEW'], ['初定', 'INITIAL_DETERMINATION'], ['授予', 'CONFERRAL']]);
 
 /** `sb_sqs.zt` 状态. bz has no "abandoned" state: ABANDONED never comes from bz. */
-export const STATUS_BY_CODE: ReadonlyMap<number, ApplicationStatus> = tableOf([
+export const STATUS_BY_CODE: ReadonlyMap<number, ApplicationStatus> = new Map([
   [0, 'DRAFT'],
   [1, 'AWAITING_UNIT_AUDIT'],
   [2, 'RETURNED_BY_UNIT'],
@@ -81,10 +72,10 @@ export const STATUS_BY_CODE: ReadonlyMap<number, ApplicationStatus> = tableOf([
 ]);
 
 /** `sb_sqs.dbzt` 答辩状态. */
-export const DEFENCE_BY_LABEL: ReadonlyMap<string, DefenceStatus> = tableOf([['免答辩', 'EXEMPT'], ['待答辩', 'PENDING'], ['已答辩', 'DONE']]);
+export const DEFENCE_BY_LABEL: ReadonlyMap<string, DefenceStatus> = new Map([['免答辩', 'EXEMPT'], ['待答辩', 'PENDING'], ['已答辩', 'DONE']]);
 
 /** `ry_rzzg.qdfs` 取得方式. */
-export const ROUTE_BY_LABEL: ReadonlyMap<string, QualificationRoute> = tableOf([
+export const ROUTE_BY_LABEL: ReadonlyMap<string, QualificationRoute> = new Map([
   ['评审', 'REVIEW'],
   ['初定', 'INITIAL_DETERMINATION'],
   ['授予', 'CONFERRAL'],
@@ -99,10 +90,10 @@ export const IN_XINJIANG_BY_LABEL: ReadonlyMap<string, boolean> = new Map([
 ]);
 
 /** `ry_ndkh.khjg` 考核结果. */
-export const ASSESSMENT_RESULT_BY_LABEL: ReadonlyMap<string, AssessmentResult> = tableOf([['优秀', 'EXCELLENT'], ['合格', 'PASS'], ['基本合格', 'BASIC_PASS'], ['不合格', 'FAIL']]);
+export const ASSESSMENT_RESULT_BY_LABEL: ReadonlyMap<string, AssessmentResult> = new Map([['优秀', 'EXCELLENT'], ['合格', 'PASS'], ['基本合格', 'BASIC_PASS'], ['不合格', 'FAIL']]);
 
 /** `ry_jbxx.dwxz` 单位性质. */
-export const EMPLOYER_KIND_BY_LABEL: ReadonlyMap<string, EmployerKind> = tableOf([
+export const EMPLOYER_KIND_BY_LABEL: ReadonlyMap<string, EmployerKind> = new Map([
   ['民营企业', 'PRIVATE_ENTERPRISE'],
   ['国有企业', 'STATE_OWNED_ENTERPRISE'],
   ['事业单位', 'PUBLIC_INSTITUTION'],
@@ -111,7 +102,7 @@ export const EMPLOYER_KIND_BY_LABEL: ReadonlyMap<string, EmployerKind> = tableOf
 ]);
 
 /** `ry_jbxx.xb` 性别, to GB/T 2261.1. */
-export const GENDER_BY_LABEL: ReadonlyMap<string, Gender> = tableOf([['男', 'MALE'], ['女', 'FEMALE']]);
+export const GENDER_BY_LABEL: ReadonlyMap<string, Gender> = new Map([['男', 'MALE'], ['女', 'FEMALE']]);
 
 /** The tables behind an application's coded fields, for the kit's filters and statistics. */
 export const CODES = {

@@ -12,11 +12,13 @@ import {
   checkEligibility,
   findBatch,
   reviewBatches,
+  type BatchLookup,
   type EligibilityInput,
   type RegionFacts,
   type ReviewBatch,
 } from '../../domain/eligibility/index.js';
 import type { GraphQLResolveInfo } from 'graphql';
+import { beijingYear } from '../../domain/time.js';
 import { ErrorCode, userInputError } from '../../platform/errors.js';
 import { checkYear } from '../../platform/input.js';
 import { cacheAtMost, CONFIGURATION_MAX_AGE_SECONDS } from '../cacheHints.js';
@@ -79,6 +81,14 @@ function checkEligibilityInput(input: EligibilityInput & { asOf?: string | null;
   checkYear('input.year', input.year);
 }
 
+/**
+ * The year the one-review-a-year verdict is taken for: the batch's, else the year asked for, else
+ * the calendar year at the check's instant in Beijing time, the notices' calendar.
+ */
+export function yearOfCheck(lookup: BatchLookup, askedYear: number | null | undefined, at: Date): number {
+  return lookup.found ? lookup.batch.year : (askedYear ?? beijingYear(at));
+}
+
 export function eligibilityResolvers(regions: readonly RegionDefinition[], now: () => Date = () => new Date()) {
   return {
     Query: {
@@ -119,7 +129,7 @@ export function eligibilityResolvers(regions: readonly RegionDefinition[], now: 
         }
         const facts = regionFacts(regions, person.records ?? []);
         const lookup = findBatch(args.input);
-        const year = lookup.found ? lookup.batch.year : (args.input.year ?? at.getUTCFullYear());
+        const year = yearOfCheck(lookup, args.input.year, at);
         const answers: RegionApplications[] = facts.map((fact) => ({
           region: fact.region,
           applications: fact.status === 'ANSWERED' ? fact.applications : null,

@@ -4,6 +4,7 @@
  * and a cursor holding it is refused.
  */
 import { sqltag as sql, raw, type Sql } from '@prisma/client/runtime/client';
+import { silentReporter, type DataQualityReporter } from './dataQuality.js';
 
 export interface KeyType<K extends bigint | number | string> {
   /** The typed key of a text, or null when the text names no row. */
@@ -90,4 +91,50 @@ export function perPerson<K extends bigint | number | string, V>(
     const rows = keys.length === 0 ? [] : await load(keys, keyArray(type, keys));
     return groupRows(localIds, rows, ([key]) => key, ([, value]) => value);
   };
+}
+
+/**
+ * Each distinct value once, first occurrence first. The mappers build objects with a fixed key
+ * order, so equal JSON is equal content.
+ */
+export function dedupeIdentical<T>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * For a portal that copies a person into each of their records (wlmq's declarations): what each
+ * key's own row adds to the person's earlier rows, each identical entry once. `rows` holds, per
+ * key (`keyOf`), its own row (`isOwn`) and the earlier ones; concatenated over all of a person's
+ * keys, the answer lists each entry once. Earlier rows are mapped only to know what the person
+ * already had, so their issues are not reported: they are when those rows are asked for themselves.
+ */
+export function addedToEarlierRows<R, V>(
+  keys: readonly string[],
+  rows: readonly R[],
+  keyOf: (row: R) => string,
+  isOwn: (row: R) => boolean,
+  map: (row: R, report: DataQualityReporter) => V[],
+  report: DataQualityReporter,
+): Map<string, V[]> {
+  const result = emptyLists<V>(keys);
+  const earlier = new Map<string, Set<string>>();
+  for (const row of rows) {
+    if (isOwn(row)) continue;
+    const seen = earlier.get(keyOf(row)) ?? new Set<string>();
+    for (const entry of map(row, silentReporter)) seen.add(JSON.stringify(entry));
+    earlier.set(keyOf(row), seen);
+  }
+  for (const row of rows) {
+    if (!isOwn(row)) continue;
+    const seen = earlier.get(keyOf(row));
+    const added = map(row, report).filter((entry) => !seen?.has(JSON.stringify(entry)));
+    result.set(keyOf(row), dedupeIdentical(added));
+  }
+  return result;
 }

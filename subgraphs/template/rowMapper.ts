@@ -15,6 +15,16 @@ import type { Application, DataQualityIssue, PersonProfile } from '../../domain/
 import type { DataQualityReporter } from './dataQuality.js';
 import type { ApplicationCodes } from './lookups.js';
 
+/**
+ * How a malformed value of a JSON column is named in reports: its JSON type, never its content
+ * (free text the applicant typed may be personal data).
+ */
+export function jsonKind(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
 export class RowMapper {
   readonly issues: DataQualityIssue[] = [];
 

@@ -6,7 +6,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { offlinePlugins } from '../../platform/offline.js';
-import { beijingToday } from '../../domain/idNumber.js';
+import { beijingToday } from '../../domain/time.js';
 import { createInternalTokenVerifier } from '../../platform/auth.js';
 import type { Config } from '../../platform/config.js';
 import { prismaAdapterFor, type PrismaAdapter } from '../../platform/database/adapter.js';

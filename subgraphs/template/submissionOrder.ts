@@ -15,6 +15,7 @@
  */
 import { raw, sqltag, type Sql } from '@prisma/client/runtime/client';
 import type { Application, SubmissionPosition } from '../../domain/types.js';
+import { microsToTimestampText } from '../../domain/time.js';
 
 // Where a merged list stands: a domain type, so that the province's merged list reads it without
 // importing the region kit.
@@ -106,22 +107,6 @@ export async function readInSubmissionOrder(
 /** The edge cursor a region gives a row of this order: what the province merges on. */
 export function orderCursor(row: OrderedApplication): string {
   return JSON.stringify([row.submittedAtMicros === null ? null : row.submittedAtMicros.toString(), row.application.localId]);
-}
-
-const pad = (value: number | bigint, width = 2) => String(value).padStart(width, '0');
-
-/**
- * Microseconds since the epoch as `YYYY-MM-DD HH:MM:SS.ffffff` of the clock `offsetHours` ahead of
- * UTC, exact to the microsecond (a JavaScript Date keeps only milliseconds), for SQL to cast.
- */
-export function microsToTimestampText(micros: bigint, offsetHours = 0): string {
-  const shifted = micros + BigInt(offsetHours) * 3_600_000_000n;
-  const fraction = ((shifted % 1_000_000n) + 1_000_000n) % 1_000_000n;
-  const date = new Date(Number((shifted - fraction) / 1000n));
-  return (
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(fraction, 6)}`
-  );
 }
 
 /** When a portal records an application's last submission (none: wlmq). */

@@ -15,7 +15,8 @@ import type { Declaration } from '../../generated/prisma/wlmq/client.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { isoDate } from '../../domain/time.js';
 import type { ApplicationCodes } from '../template/lookups.js';
-import { RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
+import { dedupeIdentical } from '../template/keys.js';
+import { jsonKind, RowMapper, sharedApplication, sharedProfile } from '../template/rowMapper.js';
 
 export const REGION = 'wlmq';
 
@@ -165,13 +166,6 @@ function isJsonObject(value: JsonValue | undefined): value is JsonObject {
 
 const MONTH_OR_DAY = /^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?$/;
 
-/** How a malformed element is named in reports: its JSON type, never its content. */
-function jsonKind(value: JsonValue | undefined): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'array' : typeof value;
-}
-
 /**
  * One element of "titleHistory": `{"title": "工程师", "obtainedAt": "2019-12", "issuer": "…",
  * "place": "疆内"|"疆外"}`. Level and series come from the title's name; the month is kept as the
@@ -281,18 +275,4 @@ export function mapProfile(row: DeclarationProfileRow, report: DataQualityReport
     name: row.name, gender, ethnicity, politicalStatus: political, employer: row.unitName, employerKind: null,
     location: row.zone, civilServant: null, retired: null, sanctionUntil: null,
   }, map, { ethnicity: row.nation, politicalStatus: row.politics });
-}
-
-/**
- * Each distinct value once, first occurrence first. The mappers build objects with a fixed key
- * order, so equal JSON is equal content.
- */
-export function dedupeIdentical<T>(items: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = JSON.stringify(item);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -12,10 +12,10 @@ import type { PrismaClient } from '../../generated/prisma/wlmq/client.js';
 import type { Assessment, IntegrityRecord, Qualification } from '../../domain/types.js';
 import type { DataQualityReporter } from '../template/dataQuality.js';
 import { wallClockToBeijing } from '../../domain/time.js';
-import { emptyLists, TEXT_KEY } from '../template/keys.js';
+import { addedToEarlierRows, emptyLists, TEXT_KEY } from '../template/keys.js';
 import { createPortalSource } from '../template/portalSource.js';
 import type { RegionalSource } from '../template/source.js';
-import { CODES, dedupeIdentical, mapApplication, mapIntegrityRecord, mapProfile, mapTitleHistory, NON_RESIDENT_CERT_TYPES, type DeclarationApplicationRow, type DeclarationCreditRow, type DeclarationProfileRow, type DeclarationTitleHistoryRow } from './mapping.js';
+import { CODES, mapApplication, mapIntegrityRecord, mapProfile, mapTitleHistory, NON_RESIDENT_CERT_TYPES, type DeclarationApplicationRow, type DeclarationCreditRow, type DeclarationProfileRow, type DeclarationTitleHistoryRow } from './mapping.js';
 
 /** A passport or permit holder has no resident ID number, so is never matched by one. */
 const holdsResidentId = (table: string): Sql =>
@@ -30,10 +30,6 @@ interface PersonHistoryRow {
 }
 
 export function createWlmqSource(prisma: PrismaClient, report: DataQualityReporter): RegionalSource {
-  // Earlier declarations are read only to know what the person already had: their own issues are
-  // reported when they are asked for themselves.
-  const silent: DataQualityReporter = () => {};
-
   /**
    * For each key, its declaration's `columns`, and the same columns of every earlier declaration
    * (lower "declarationNo") of the same person (same normalised ID number), in one statement. The
@@ -70,23 +66,9 @@ export function createWlmqSource(prisma: PrismaClient, report: DataQualityReport
     columns: readonly HistoryColumn[],
     mapRow: (row: Row, report: DataQualityReporter) => T[],
   ): Promise<Map<string, T[]>> {
-    const result = emptyLists<T>(keys);
-    if (keys.length === 0) return result;
+    if (keys.length === 0) return emptyLists<T>(keys);
     const rows = await withEarlierDeclarations<Row>(keys, columns);
-    const earlier = new Map<string, Set<string>>();
-    for (const row of rows) {
-      if (row.declarationNo === row.key) continue;
-      const seen = earlier.get(row.key) ?? new Set<string>();
-      for (const entry of mapRow(row, silent)) seen.add(JSON.stringify(entry));
-      earlier.set(row.key, seen);
-    }
-    for (const row of rows) {
-      if (row.declarationNo !== row.key) continue;
-      const seen = earlier.get(row.key);
-      const added = mapRow(row, report).filter((entry) => !seen?.has(JSON.stringify(entry)));
-      result.set(row.key, dedupeIdentical(added));
-    }
-    return result;
+    return addedToEarlierRows(keys, rows, (row) => row.key, (row) => row.declarationNo === row.key, mapRow, report);
   }
 
   return createPortalSource<DeclarationProfileRow & { updatedAt: Date | null }, DeclarationApplicationRow, string>(

@@ -4,7 +4,7 @@ import type { ApplicationStatus, ReviewKind, TitleLevel, TitleSeries } from '../
 import { checkCharacter } from '../../domain/idNumber.js';
 import { PrismaClient } from '../../generated/prisma/aks/client.js';
 import { createAksSource } from '../../subgraphs/aks/source.js';
-import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import type { ApplicationFilter, RegionalSource, StatisticsGroup } from '../../subgraphs/template/source.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 

@@ -9,7 +9,7 @@ import { checkCharacter, normaliseIdNumber } from '../../domain/idNumber.js';
 import { PrismaClient } from '../../generated/prisma/bz/client.js';
 import { prismaAdapterFor } from '../../platform/database/adapter.js';
 import { createBzSource } from '../../subgraphs/bz/source.js';
-import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import type {
   ApplicationFilter,
   RegionalSource,

@@ -8,7 +8,7 @@ import { APPLICATION_STATUSES, REVIEW_KINDS, TITLE_LEVELS } from '../../domain/c
 import type { Application } from '../../domain/types.js';
 import { PrismaClient } from '../../generated/prisma/wlmq/client.js';
 import { prismaAdapterFor } from '../../platform/database/adapter.js';
-import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import type { ApplicationFilter, RegionalSource, StatisticsGroup } from '../../subgraphs/template/source.js';
 import { mapApplication, parseReviewYear } from '../../subgraphs/wlmq/mapping.js';
 import { createWlmqSource } from '../../subgraphs/wlmq/source.js';

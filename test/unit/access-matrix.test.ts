@@ -10,7 +10,7 @@ import type { Principal } from '../../platform/auth.js';
 import { createIdentity } from '../../platform/identity.js';
 import { createLogger } from '../../platform/logger.js';
 import { withAccessMatrix } from '../../subgraphs/access.js';
-import { audienceOf, FIELD_GRANTS, PERSONAL_DATA_TYPES, uncoveredFields } from '../../subgraphs/accessMatrix.js';
+import { audienceOf, FIELD_GRANTS, uncoveredFields } from '../../subgraphs/accessMatrix.js';
 import { createProvinceSchema } from '../../subgraphs/province/schema.js';
 import { createRegionalSchema } from '../../subgraphs/template/createRegionalSubgraph.js';
 import { createCursorCodec } from '../../subgraphs/template/cursor.js';
@@ -21,6 +21,20 @@ import type { RegionalSource } from '../../subgraphs/template/source.js';
 const { execute, parse } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.14", import: ["@key"])';
+
+/** Types that hold personal data: every field must be listed, no `'*'`. */
+const PERSONAL_DATA_TYPES: readonly string[] = [
+  'Person',
+  'RegionalRecord',
+  'Application',
+  'PersonProfile',
+  'Qualification',
+  'IntegrityRecord',
+  'Assessment',
+  'AnnualReviewClaim',
+  'ActiveClaim',
+  'AnnualReviewIndexEntry',
+];
 
 const SECRET = 'unit-test-identity-secret-0123456789abcdef';
 const identity = createIdentity(SECRET);

@@ -12,7 +12,7 @@ import {
   type AssessmentRow,
   CODES,
 } from '../../subgraphs/aks/mapping.js';
-import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import { reverseLookup } from '../../subgraphs/template/lookups.js';
 
 // The kit's reverse look-ups over aks's tables.

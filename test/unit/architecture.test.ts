@@ -99,6 +99,20 @@ describe('the import rules of docs/architecture.md', () => {
   });
 });
 
+describe('docs/architecture.md', () => {
+  it('names only files that exist', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).trim().split('\n');
+    // `generated/` is written at install; a `<region>` path stands for each region's.
+    const named = [...read('docs/architecture.md').matchAll(/`([\w./<>-]+\.(?:ts|graphql|md|json|yml))`/g)]
+      .map((match) => match[1]!)
+      .filter((path) => !path.includes('<') && !path.startsWith('generated/'));
+    expect(named.length).toBeGreaterThan(30);
+    const exists = (path: string) =>
+      path.includes('/') ? tracked.includes(path) : tracked.some((file) => file === path || file.endsWith(`/${path}`));
+    expect(named.filter((path) => !exists(path))).toEqual([]);
+  });
+});
+
 describe('the dependencies in package.json', () => {
   const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(manifest.devDependencies)]);

@@ -29,7 +29,7 @@ import {
   type ProfileRow,
   CODES,
 } from '../../subgraphs/bz/mapping.js';
-import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import { lookupShared, reverseLookup } from '../../subgraphs/template/lookups.js';
 
 // The kit's code-table look-ups over bz's tables, both ways.

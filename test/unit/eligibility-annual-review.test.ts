@@ -59,4 +59,12 @@ describe('one review a year, across regions (000 §五(五))', () => {
     );
     expect([result.verdict, result.reasons[0]?.code]).toEqual([verdict, code]);
   });
+
+  it('says which kinds count in words the applicant reads, not by a repository file', () => {
+    const result = check({ year: 2023, verdict: 'CLEAR', counted: [], missingRegions: [] }, { region: 'bz', batchCode: 'BZ2023JZ', reviewKind: 'CONFERRAL' });
+    const reason = result.reasons[0]!;
+    expect(reason.code).toBe('ANNUAL_REVIEW_NOT_A_REVIEW');
+    expect(`${reason.messageZh} ${reason.messageEn}`).not.toMatch(/\.ts\b|domain\//);
+    expect(reason.messageZh).toContain('考评结合');
+  });
 });

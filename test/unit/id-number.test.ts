@@ -7,9 +7,9 @@ import {
   InvalidIdNumberError,
   maskIdNumber,
   normaliseIdNumber,
-  tryNormaliseIdNumber,
   type InvalidIdNumberReason,
 } from '../../domain/idNumber.js';
+import { tryNormaliseIdNumber } from '../helpers/idNumbers.js';
 
 // GB 11643-1999's own worked example.
 const STANDARD_EXAMPLE = '11010519491231002X';

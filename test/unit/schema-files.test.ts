@@ -4,7 +4,7 @@
  * are checked here against the shared types they must select in full.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { Kind, parse, print, type DocumentNode, type FieldNode, type ObjectTypeExtensionNode, type ObjectTypeDefinitionNode, type StringValueNode } from 'graphql';
+import { Kind, parse, print, visit, type DocumentNode, type FieldNode, type ObjectTypeExtensionNode, type ObjectTypeDefinitionNode, type StringValueNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { REGIONS } from '../../domain/regions.js';
 import { fullSelection, provinceSubgraphSdl } from '../../schema/sdl.js';
@@ -61,6 +61,25 @@ describe('the schema files', () => {
       for (const file of readdirSync(new URL(`${folder}/`, root), { recursive: true, encoding: 'utf8' })) {
         if (file.endsWith('.ts') && graphqlField.test(readFileSync(new URL(`${folder}/${file}`, root), 'utf8'))) offenders.push(`${folder}/${file}`);
       }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it("describe the graph in its readers' terms: no repository file, and no notice by our number", () => {
+    // Clients read the descriptions (introspection, GraphiQL): they have no repository to open,
+    // and know a notice by its issuer, title, date and section.
+    const repositoryFile = /[\w.-]+\.(ts|js|mjs|json|md|sql|graphql|txt)\b|\b(domain|subgraphs|gateway|platform|schema|docs|demo|scripts)\//;
+    const noticeByNumber = /\bnotices? 00\d|\b00\d (§|[一二三四五六七八九十])/i;
+    const offenders: string[] = [];
+    for (const file of readdirSync(new URL('schema/', root)).filter((name) => name.endsWith('.graphql'))) {
+      visit(parse(readFileSync(new URL(`schema/${file}`, root), 'utf8')), {
+        enter(node) {
+          const description = 'description' in node ? (node.description as StringValueNode | undefined)?.value : undefined;
+          if (description && (repositoryFile.test(description) || noticeByNumber.test(description))) {
+            offenders.push(`${file}: ${description.slice(0, 80)}`);
+          }
+        },
+      });
     }
     expect(offenders).toEqual([]);
   });

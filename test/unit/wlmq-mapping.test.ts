@@ -6,10 +6,9 @@ import type {
   TitleLevel,
   TitleSeries,
 } from '../../domain/codes.js';
-import { collectingReporter } from '../../subgraphs/template/dataQuality.js';
+import { collectingReporter } from '../helpers/dataQuality.js';
 import { reverseLookup } from '../../subgraphs/template/lookups.js';
 import {
-  dedupeIdentical,
   mapApplication,
   mapIntegrityRecord,
   mapProfile,
@@ -519,11 +518,5 @@ describe('wlmq reverse lookups for SQL filters', () => {
     expect(filter.values.slice().sort()).toEqual(values.slice().sort());
     expect(filter.unknown).toBe(unknown);
     expect(filter.known).toHaveLength(knownCount);
-  });
-});
-
-describe('dedupeIdentical', () => {
-  it('keeps the first of identical entries, in order', () => {
-    expect(dedupeIdentical([{ a: 1 }, { a: 2 }, { a: 1 }, { a: 3 }, { a: 2 }])).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
   });
 });

@@ -22,8 +22,8 @@ export function checkAnnualReview(ctx: EligibilityContext): RuleOutcome {
   if (!COUNTED_REVIEW_KINDS.has(input.reviewKind)) {
     return outcome('ANNUAL_REVIEW', [
       reason('ANNUAL_REVIEW_NOT_A_REVIEW', 'PASS', {
-        zh: `“${REVIEW_KINDS[input.reviewKind]}”不属于职称评审，不受每年一次评审的限制（计数口径见 domain/countingPolicy.ts）`,
-        en: `${input.reviewKind} is not a review, so the one-review-a-year limit does not apply (see domain/countingPolicy.ts)`,
+        zh: `“${REVIEW_KINDS[input.reviewKind]}”不属于职称评审，不受每年一次评审的限制（只有评审、民营企业专项评审和考评结合计入）`,
+        en: `${input.reviewKind} is not a review, so the one-review-a-year limit does not apply (only 评审, 民营企业专项评审 and 考评结合 count)`,
       }, SOURCE, region),
     ]);
   }
