@@ -119,10 +119,18 @@ describe('the access log', () => {
     expect((await newestEntry()).operation).toBe('AnnualReviewCheck');
   });
 
-  it('records at most the first 100 characters of a long name', async () => {
+  it('never records a name over 100 characters: the gateway refuses the document, and the lookup is not made', async () => {
     const name = `L${'o'.repeat(150)}ng`;
-    await forgedLookup(`query ${name}($id: String!) { person(idNumber: $id) { idNumberMasked } }`);
-    await expect.poll(async () => (await newestEntry()).operation, { timeout: 10_000 }).toBe(name.slice(0, 100));
+    const response = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await gatewayHeaders({ role: 'portal', region: 'bz', subject: 'bz-clerk-provenance' })) },
+      body: JSON.stringify({ query: `query ${name}($id: String!) { person(idNumber: $id) { idNumberMasked } }`, variables: { id: ID_NUMBER } }),
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(text).not.toContain(name);
+    expect((await newestEntry()).operation).not.toContain('Looo');
   });
 });
 
