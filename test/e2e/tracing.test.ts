@@ -139,7 +139,11 @@ describe('traces of a duplicate check', () => {
       variables: { input: { idNumber: ID_NUMBER, year: 2024, applicationId: bzApplication } },
     });
     expect(claim.answer).toMatchObject({ data: { claimAnnualReview: { outcome: 'GRANTED', missingRegions: [] } } });
-    const list = await traced({ query: '{ applications(filter: { year: 2024 }, first: 2) { totalCount complete } }' });
+    // An analyst's merged list, which reads every region (a portal's holds its own region only).
+    const list = await traced(
+      { query: '{ applications(filter: { year: 2024 }, first: 2) { totalCount complete } }' },
+      { authorization: (await gatewayHeaders({ role: 'analyst' })).authorization! },
+    );
     expect(list.answer).toMatchObject({ data: { applications: { complete: true } } });
 
     for (const { trace } of [claim, list]) {

@@ -20,7 +20,10 @@ export interface RacePerson {
 export async function seedRacePeople(databases: Record<string, TestDatabase>, count: number, series = '1991'): Promise<RacePerson[]> {
   const people: RacePerson[] = [];
   for (let round = 0; round < count; round++) {
-    const body = `652801${series}${String(round).padStart(7, '0')}`;
+    // Born in `series` on a real day (a typed number with an impossible birth date is refused).
+    const day = round % 336;
+    const birth = `${series}${String(1 + Math.floor(day / 28)).padStart(2, '0')}${String(1 + (day % 28)).padStart(2, '0')}`;
+    const body = `652801${birth}${String(Math.floor(round / 336)).padStart(3, '0')}`;
     const idNumber = body + checkCharacter(body);
     const bz = await insertBzPerson(databases.bz!.sql, { xm: '测试', sfzh: idNumber }, [{ sbnd: 2024, zt: 0 }]);
     const aks = await insertAksApplicant(databases.aks!.sql, { fullName: '测试', idCard: idNumber }, [{ batchCode: 'AKS-2024-R', year: 2024, state: 'draft' }]);

@@ -44,6 +44,18 @@ async function slowService(drain: Pick<ServiceOptions<object>, 'drainTimeoutMs' 
   return { running, inResolver, release };
 }
 
+/** A released slow service and one keep-alive request answered on a single-connection client. */
+async function answeredOnKeptAliveConnection(drain: Parameters<typeof slowService>[0] = {}) {
+  const { running, release } = await slowService(drain);
+  const url = new URL(running.url);
+  const client = new Pool(url.origin, { connections: 1 });
+  release();
+  const response = await client.request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ slow }' }) });
+  await response.body.json();
+  expect(response.headers.connection).toBe('keep-alive');
+  return { running, client };
+}
+
 describe('a service draining on SIGTERM', () => {
   it('answers a request received before the drain, and that answer closes its keep-alive connection', async () => {
     const { running, inResolver, release } = await slowService();
@@ -95,14 +107,8 @@ describe('a service draining on SIGTERM', () => {
   });
 
   it('closes an idle keep-alive connection after the quiet period, without waiting for the grace period', async () => {
-    const { running, release } = await slowService({ drainTimeoutMs: HOUR });
-    const url = new URL(running.url);
-    const client = new Pool(url.origin, { connections: 1 });
+    const { running, client } = await answeredOnKeptAliveConnection({ drainTimeoutMs: HOUR });
     try {
-      release();
-      const response = await client.request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ slow }' }) });
-      await response.body.json();
-      expect(response.headers.connection).toBe('keep-alive');
       let disconnected!: () => void;
       const closedByServer = new Promise<void>((resolve) => (disconnected = resolve));
       client.once('disconnect', () => disconnected());
@@ -159,17 +165,9 @@ describe('a service draining on SIGTERM', () => {
   });
 
   it('keeps the connection open for the next request while not draining', async () => {
-    const { running, release } = await slowService();
-    const url = new URL(running.url);
-    const client = new Pool(url.origin, { connections: 1 });
-    try {
-      release();
-      const response = await client.request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ slow }' }) });
-      await response.body.json();
-      expect(response.headers.connection).toBe('keep-alive');
-    } finally {
-      await client.close();
-      await running.stop();
-    }
+    // The helper asserts the answer kept its connection alive, with no drain under way.
+    const { running, client } = await answeredOnKeptAliveConnection();
+    await client.close();
+    await running.stop();
   });
 });
