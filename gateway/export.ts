@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { RequestInfo } from '../platform/http.js';
-import { boundMessage } from '../platform/redact.js';
+import { clientMessage } from '../platform/redact.js';
 import type { GatewayRequestContext } from './server.js';
 
 export const CSV_PAGE_SIZE = 200;
@@ -114,7 +114,7 @@ function sendJsonError(res: ServerResponse, status: number, code: string, messag
   res.statusCode = status;
   if (retryAfter) res.setHeader('retry-after', retryAfter);
   res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify({ errors: [{ message: boundMessage(message), extensions: { code } }] }));
+  res.end(JSON.stringify({ errors: [{ message: clientMessage(message), extensions: { code } }] }));
 }
 
 /** The status a refused page gets, as the GraphQL endpoint would give it for the same code. */

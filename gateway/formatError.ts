@@ -2,10 +2,10 @@
  * What an error may carry when it reaches a client: a code and a
  * message a person can act on, and the region it concerns. Never a stack trace, a subgraph URL
  * (`extensions.response`), the gateway's internal service names, an ID number, or more than a
- * few dozen characters of anything the client sent (platform/redact.ts, boundMessage).
+ * few dozen characters of anything the client sent (platform/redact.ts, clientMessage).
  */
 import type { GraphQLFormattedError } from 'graphql';
-import { boundMessage, scrubIdNumbers } from '../platform/redact.js';
+import { clientMessage } from '../platform/redact.js';
 
 /** Extensions a client may see; everything else is dropped. */
 const KEPT_EXTENSIONS = new Set(['code', 'region', 'reason']);
@@ -42,7 +42,7 @@ export function formatGatewayError(formatted: GraphQLFormattedError): GraphQLFor
   return {
     // Whatever the message quotes of the client's input (a 90 kB variable, field name or
     // literal) is cut, and the message bounded: never an echo of unbounded input.
-    message: boundMessage(scrubIdNumbers(message)),
+    message: clientMessage(message),
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
     extensions: kept,

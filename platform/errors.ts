@@ -5,7 +5,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger.js';
-import { boundMessage, scrubIdNumbers } from './redact.js';
+import { clientMessage } from './redact.js';
 
 export const ErrorCode = {
   INVALID_ID_NUMBER: 'INVALID_ID_NUMBER',
@@ -62,9 +62,6 @@ function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
-
-/** A message that may quote client input, as a client or the log may see it: no ID number, bounded (platform/redact.ts). */
-const clientMessage = (message: string) => boundMessage(scrubIdNumbers(message));
 
 /**
  * formatError for a subgraph: deliberate codes pass, database outages name the region, anything

@@ -110,7 +110,7 @@ type Lifecycle =
   | { phase: 'starting' }
   | { phase: 'warming'; retry: NodeJS.Timeout | undefined }
   | { phase: 'serving' }
-  | { phase: 'draining'; deadline: number; requestEnded: () => void; done: Promise<void> }
+  | { phase: 'draining'; requestEnded: () => void; done: Promise<void> }
   | { phase: 'stopped' };
 
 /**
@@ -396,7 +396,7 @@ export async function startService<TContext extends BaseContext>(
     };
     const deadline = performance.now() + graceMs;
     const done = drain(deadline, { allAnswered, requestEnded }).finally(() => clearTimeout(quietTimer));
-    state = { phase: 'draining', deadline, requestEnded, done };
+    state = { phase: 'draining', requestEnded, done };
     return done;
   };
   return { url, port: address.port, stop };

@@ -22,7 +22,7 @@ const LONG_TOKEN = new RegExp(`[!-~]{${MAX_QUOTED_CHARACTERS + 21},}`, 'g');
  * the client's own input (a variable's value, an unknown field's name, a literal), which can be
  * 90 kB and was sent back whole, twice in a variable's message. Each quoted value and each long
  * unbroken run is cut to MAX_QUOTED_CHARACTERS with "…", and the message to MAX_MESSAGE_CHARACTERS.
- * The formatters of the gateway and of every subgraph apply it, after scrubIdNumbers.
+ * The formatters of the gateway and of every subgraph apply it after scrubIdNumbers (clientMessage).
  */
 export function boundMessage(text: string): string {
   const cut = (value: string) => `${value.slice(0, MAX_QUOTED_CHARACTERS)}…`;
@@ -31,4 +31,9 @@ export function boundMessage(text: string): string {
     .replace(LONG_TOKEN, cut);
   if (bounded.length > MAX_MESSAGE_CHARACTERS) bounded = `${bounded.slice(0, MAX_MESSAGE_CHARACTERS - 1)}…`;
   return bounded;
+}
+
+/** A message as a client (or the log beside it) may see it: no ID number, and bounded. */
+export function clientMessage(text: string): string {
+  return boundMessage(scrubIdNumbers(text));
 }
